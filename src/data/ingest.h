@@ -1,0 +1,43 @@
+#pragma once
+// `fashionrec ingest`: H&M CSVs -> the Dataset artifact (see dataset.h for its contract).
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/workspace.h"
+
+namespace fr {
+
+struct IngestConfig {
+  std::string data;          ///< folder with articles.csv, customers.csv, transactions_train.csv
+  std::string articles;      ///< or the files one by one (articles and customers optional)
+  std::string customers;
+  std::string transactions;
+  std::string on_error = "fail";  ///< fail | skip
+};
+void to_json(nlohmann::json& j, const IngestConfig& c);
+void from_json(const nlohmann::json& j, IngestConfig& c);
+
+/// The three input paths after --data / --articles ... were resolved ("" = not given).
+struct IngestInputs {
+  std::string articles, customers, transactions;
+};
+/// Throws UsageError when nothing usable is given, DataError when a named file is missing.
+IngestInputs resolve_inputs(const IngestConfig& c);
+
+/// Parses the CSVs and writes the dataset artifact to out_path. Returns the summary
+/// (also stored in the artifact's metadata) with "inputs" fingerprints and "checksum".
+nlohmann::json ingest_files(const IngestInputs& in, const std::string& on_error, int threads,
+                            const std::string& out_path);
+
+struct IngestOutcome {
+  bool up_to_date = false;  ///< nothing was done: inputs and config unchanged
+  std::string why;          ///< why it ran
+  nlohmann::json summary;
+};
+/// The stage: skips when up to date (unless force), else ingests and records the artifact.
+IngestOutcome run_ingest(const Workspace& ws, const IngestConfig& c, int threads, bool force);
+
+/// The human-readable summary printed at the end of an ingest.
+std::string format_ingest_summary(const nlohmann::json& summary);
+
+}  // namespace fr

@@ -1,0 +1,34 @@
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli.h"
+#include "data/ingest.h"
+
+namespace fr::cli {
+
+void register_ingest(Cli& cli) {
+  auto* sub = cli.app().add_subcommand("ingest", "Read H&M CSVs into the columnar Dataset (workspace/dataset.frc)");
+  cli.bind(sub, "--data,-d", "ingest.data", "Folder with articles.csv, customers.csv, transactions_train.csv");
+  cli.bind(sub, "--articles", "ingest.articles", "articles.csv (optional)");
+  cli.bind(sub, "--customers", "ingest.customers", "customers.csv (optional)");
+  cli.bind(sub, "--transactions", "ingest.transactions", "transactions_train.csv");
+  cli.bind(sub, "--on-error", "ingest.on_error", "Malformed rows: fail (stop at the first) or skip (count them)")
+      ->check(CLI::IsMember({"fail", "skip"}));
+  static bool force = false;
+  static bool json = false;
+  sub->add_flag("--force", force, "Ingest even if inputs and config are unchanged");
+  sub->add_flag("--json", json, "Print the summary as JSON");
+  cli.on(sub, [&cli] {
+    Workspace ws = cli.workspace();
+    IngestConfig c = cli.config().section("ingest").get<IngestConfig>();
+    IngestOutcome out = run_ingest(ws, c, cli.threads(), force);
+    if (out.up_to_date)
+      spdlog::info("dataset is up to date (inputs and config unchanged); --force rebuilds it");
+    if (json) std::cout << out.summary.dump(2) << "\n";
+    else std::cout << format_ingest_summary(out.summary);
+    return 0;
+  });
+}
+
+}  // namespace fr::cli

@@ -1,0 +1,38 @@
+// The `fashionrec` command line. Thin: it parses flags, merges the config and calls the
+// stage libraries. Errors are caught here only, printed on one line, and mapped to exit
+// codes: 0 ok, 1 bad input or data, 2 usage, 3 internal error.
+#include <cstdio>
+#include <exception>
+
+#include "cli.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using fr::ExitCode;
+  try {
+    fr::cli::Cli cli;
+    fr::cli::register_config(cli);
+    fr::cli::register_ingest(cli);
+    //fr::cli::register_synth(cli);
+    try {
+      cli.app().parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return cli.app().exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return cli.app().exit(e);
+    } catch (const CLI::ParseError& e) {
+      cli.app().exit(e);
+      return int(ExitCode::kUsage);
+    }
+    return cli.run();
+  } catch (const fr::Error& e) {
+    std::fprintf(stderr, "fashionrec: error: %s\n", e.what());
+    return int(e.exit_code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "fashionrec: internal error: out of memory\n");
+    return int(ExitCode::kInternal);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fashionrec: internal error: %s\n", e.what());
+    return int(ExitCode::kInternal);
+  }
+}
