@@ -19,7 +19,10 @@ class Cli {
   /// A flag whose value, when given, overrides config key "section.key" (TOML < flags).
   CLI::Option* bind(CLI::App* sub, const std::string& flag, const std::string& key, const std::string& help);
   /// Runs fn when sub was chosen.
-  void on(CLI::App* sub, std::function<int()> fn) { commands_.push_back({sub, std::move(fn)}); }
+  void on(CLI::App* sub, std::function<int()> fn) {
+    sub->footer("Global options, before or after the subcommand: --workspace DIR, --threads N, --log-level L, --config FILE");
+    commands_.push_back({sub, std::move(fn)});
+  }
 
   /// After parsing: merges the TOML file and the flags, sets up logging. Returns the
   /// chosen subcommand's exit code.

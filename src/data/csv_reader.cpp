@@ -286,14 +286,13 @@ class ChunkParser {
           if (!eof) return kNeedMore;
           return fail_line(open, "broken quoting: unterminated quoted field");
         }
+        bool row_end = q == end || *q == '\n' || (*q == '\r' && (q + 1 == end || q[1] == '\n'));
+        if (!row_end && *q != ',') return fail_line(open, "broken quoting: text after a closing quote");
         if (n < fields_.size()) fields_[n] = s;
         ++n;
-        if (q < end && *q == ',') {
-          ++q;
-          continue;
-        }
-        if (q == end || *q == '\n' || (*q == '\r' && (q + 1 == end || q[1] == '\n'))) break;
-        return fail_line(q, "broken quoting: text after a closing quote");
+        if (row_end) break;
+        ++q;
+        continue;
       }
       const char* f = q;
       while (q < end && *q != ',' && *q != '\n') {

@@ -1,0 +1,51 @@
+// The CLI as a user meets it: help, exit codes, one-line errors, config merging.
+#include <gtest/gtest.h>
+
+#include "data/fixture.h"
+#include "test_util.h"
+
+using fr::test::run_cli;
+
+TEST(Cli, HelpEverywhere) {
+  for (std::string sub : {"", "ingest", "config"}) {
+    auto r = run_cli(sub + " --help");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.out.find("--workspace"), std::string::npos) << r.out;
+  }
+}
+
+TEST(Cli, ExitCodes) {
+  fr::test::TempDir d;
+  EXPECT_EQ(run_cli("").code, 2);
+  EXPECT_EQ(run_cli("ingest --no-such-flag").code, 2);
+  EXPECT_EQ(run_cli("-w " + d.str() + " ingest").code, 2);  // no input given
+  auto r = run_cli("-w " + d.str() + " ingest --data " + d / "missing");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("missing"), std::string::npos);
+  fr::test::write_quirky_fixture(d.str());
+  fr::test::write_file(d / "transactions_train.csv", "t_dat,customer_id,article_id,price,sales_channel_id\n2018-09-20,c1,1,x,1\n");
+  r = run_cli("-w " + d / "ws" + " ingest --data " + d.str());
+  EXPECT_EQ(r.code, 1);
+  // One line on stderr naming file, line and field.
+  EXPECT_NE(r.out.find("transactions_train.csv:2:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("field 'price'"), std::string::npos) << r.out;
+}
+
+TEST(Cli, IngestThenConfigShowWithTomlAndFlags) {
+  fr::test::TempDir d;
+  fr::test::write_quirky_fixture(d.str());
+  auto r = run_cli("-w " + d / "ws" + " ingest --data " + d.str());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("6 purchases by 4 customers"), std::string::npos) << r.out;
+  r = run_cli("-w " + d / "ws" + " ingest --data " + d.str());
+  EXPECT_NE(r.out.find("up to date"), std::string::npos) << r.out;
+  fr::test::write_file(d / "ws/fashionrec.toml", "[general]\nthreads = 3\n[ingest]\non_error = \"skip\"\n");
+  r = run_cli("-w " + d / "ws" + " config --show --threads 5");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("threads = 5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("on_error = \"skip\""), std::string::npos) << r.out;
+  fr::test::write_file(d / "bad.toml", "[ingest]\non_eror = 1\n");
+  r = run_cli("--config " + d / "bad.toml" + " config");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("bad.toml:2"), std::string::npos) << r.out;
+}
