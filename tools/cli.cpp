@@ -5,14 +5,15 @@
 
 #include "core/log.h"
 #include "data/ingest.h"
+#include "synth/synth.h"
 
 
 namespace fr::cli {
 
 static nlohmann::json default_config() {
   return {{"general", {{"workspace", "workspace"}, {"threads", 0}, {"log_level", "info"}}},
-          {"ingest", nlohmann::json(IngestConfig{})}
-};
+          {"ingest", nlohmann::json(IngestConfig{})},
+          {"synth", nlohmann::json(synth::SynthConfig{})}};
 }
 
 Cli::Cli()

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     fr::cli::Cli cli;
     fr::cli::register_config(cli);
     fr::cli::register_ingest(cli);
-    //fr::cli::register_synth(cli);
+    fr::cli::register_synth(cli);
     try {
       cli.app().parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
