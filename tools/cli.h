@@ -48,5 +48,6 @@ class Cli {
 void register_config(Cli& cli);
 void register_ingest(Cli& cli);
 void register_synth(Cli& cli);
+void register_stats(Cli& cli);
 
 }  // namespace fr::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     fr::cli::register_config(cli);
     fr::cli::register_ingest(cli);
     fr::cli::register_synth(cli);
+    fr::cli::register_stats(cli);
     try {
       cli.app().parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -123,14 +123,12 @@ bool in_sale(int32_t t) {
   return (doy >= 175 && doy < 215) || doy >= 355 || doy < 20;
 }
 
-/// Picks a history item with weight exp(-(t - day) / 90).
-size_t pick_recent(Rng& r, const std::vector<std::pair<int32_t, int32_t>>& hist, size_t n, int32_t t) {
-  double tot = 0;
-  for (size_t i = 0; i < n; ++i) tot += std::exp(-(t - hist[i].second) / 90.0);
-  double u = r.uniform() * tot;
-  for (size_t i = 0; i < n; ++i)
-    if ((u -= std::exp(-(t - hist[i].second) / 90.0)) <= 0) return i;
-  return n - 1;
+/// Picks one of the first n history items with weight exp(-(t - day) / 90). The weights
+/// relative to each other do not depend on t, so a prefix sum of exp(day / 90) (kept in cum,
+/// days counted from the customer's first day) makes each pick a binary search.
+size_t pick_recent(Rng& r, const std::vector<double>& cum, size_t n) {
+  double u = r.uniform() * cum[n - 1];
+  return std::min(n - 1, size_t(std::upper_bound(cum.begin(), cum.begin() + ptrdiff_t(n), u) - cum.begin()));
 }
 
 int32_t choose(const World& w, const Customer& c, int32_t t, Rng& r) {
@@ -181,6 +179,7 @@ TruthRow truth_row(const World& w, int32_t ci, const std::vector<std::pair<int32
   if (top_k > 0 && int64_t(row.top.size()) > top_k) {
     std::partial_sort(row.top.begin(), row.top.begin() + top_k, row.top.end(), cmp);
     row.top.resize(size_t(top_k));
+    row.top.shrink_to_fit();  // the capacity held every article: 8 bytes x n_articles per row
   } else {
     std::sort(row.top.begin(), row.top.end(), cmp);
   }
@@ -327,7 +326,9 @@ void write_truth(const World& w, std::vector<TruthRow>& rows, const std::string&
   aw.add("offsets", offsets);
   aw.add("article_id", article);
   aw.add("prob", prob);
-  aw.set_meta({{"config", w.config},
+  nlohmann::json config = w.config;
+  config.erase("out");  // the same seed gives the same bytes wherever they are written
+  aw.set_meta({{"config", config},
                {"truth_day", format_date(kFirstDay + t0)},
                {"model", "P(first item bought on truth_day = article); see docs/synthetic.md"},
                {"tau", kTau},
@@ -361,12 +362,14 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
   Progress progress("synth purchases", uint64_t(cfg.purchases), "rows");
   parallel_for(n_blocks, threads, [&](size_t b) {
     std::vector<std::pair<int32_t, int32_t>> hist;  // (article, day)
+    std::vector<double> cum;                         // prefix sums of exp((day - start) / 90)
     std::vector<int32_t> session_days;
     std::vector<int32_t> session_sizes;
     for (size_t ci = b * block; ci < std::min(w.customers.size(), (b + 1) * block); ++ci) {
       const Customer& c = w.customers[ci];
       Rng r(uint64_t(cfg.seed), 2000000000ULL + ci);
       hist.clear();
+      cum.clear();
       session_days.clear();
       session_sizes.clear();
       for (int32_t left = c.n_items; left > 0;) {
@@ -391,15 +394,15 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
         size_t hist_before = hist.size();  // items of this session are not history yet
         for (int32_t j = 0; j < session_sizes[s]; ++j) {
           int32_t a;
-          if (j > 0 && r.chance(0.08)) {
+          if (j > 0 && r.chance(0.14)) {
             a = out[b].back().article;  // a second unit: a repeated row
           } else {
             double u = r.uniform();
             if (hist_before > 0 && u < c.r_rep) {
-              a = hist[pick_recent(r, hist, hist_before, t)].first;
+              a = hist[pick_recent(r, cum, hist_before)].first;
             } else if (hist_before > 0 && u < c.r_rep + c.q_same) {
               // Another colour of the product of a recent purchase.
-              int32_t picked = hist[pick_recent(r, hist, hist_before, t)].first;
+              int32_t picked = hist[pick_recent(r, cum, hist_before)].first;
               const Product& p = w.products[size_t(w.articles[size_t(picked)].product)];
               if (p.count >= 2) {
                 a = p.first + int32_t(r.below(uint32_t(p.count - 1)));
@@ -416,6 +419,7 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
           int32_t sek = sale ? std::max<int32_t>(9, int32_t(std::lround(art.sek * 0.7 / 10.0)) * 10 - 1) : art.sek;
           out[b].push_back(Rec{int16_t(t), channel, 0, int32_t(ci), a, sek});
           hist.push_back({a, t});
+          cum.push_back((cum.empty() ? 0 : cum.back()) + std::exp((t - c.start) / 90.0));
         }
         progress.add(uint64_t(session_sizes[s]));
       }

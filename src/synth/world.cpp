@@ -156,8 +156,8 @@ World build_world(const SynthConfig& cfg, int threads) {
     }
     size_t dept = fit[pr.below(uint32_t(fit.size()))];
     size_t app = pick_weighted(pr, app_c);
-    bool basic = pr.chance(0.2);
-    double sek = pt.base_sek * std::exp(0.3 * pr.normal());
+    bool basic = pr.chance(0.1);
+    double sek = 0.85 * pt.base_sek * std::exp(0.25 * pr.normal());
     int32_t sek_i = std::max<int32_t>(29, int32_t(std::lround(sek / 50.0)) * 50 - 1);
     int32_t launch = int32_t(pr.uniform() * (w.days + 300)) - 300;
     p.name = std::string(kNameWords[pr.below(std::size(kNameWords))]) + " " + pt.name;
@@ -194,9 +194,9 @@ World build_world(const SynthConfig& cfg, int threads) {
       a.dept = uint8_t(dept);
       a.shade = float(pr.uniform() * 2 - 1);
       a.sek = sek_i;
-      a.base_pop = float(std::min(1e4, std::pow(1 - pr.uniform(), -1 / 1.1)));
+      a.base_pop = float(std::exp(1.0 * pr.normal()));
       a.launch = launch + (v == 0 ? 0 : int32_t(pr.below(60)));
-      a.half_life = basic ? 3000.f : float(45 * std::exp(0.6 * pr.normal()));
+      a.half_life = basic ? 500.f : float(45 * std::exp(0.6 * pr.normal()));
       for (int k = 0; k < kDim; ++k)
         a.v[k] = T[type][k] + K[c][k] + P[a.appearance][k] + D[dept][k] + a.shade * S[k] + float(0.2 * pr.normal());
       w.articles.push_back(a);
@@ -240,12 +240,12 @@ World build_world(const SynthConfig& cfg, int threads) {
     bool young = bucket <= 1;
     c.beta = float((young ? 0.6 : 0.25) * (0.5 + cr.uniform()));
     c.p_online = float(std::clamp(0.7 + 0.25 * cr.normal(), 0.02, 0.98));
-    c.r_rep = float(0.02 + 0.23 * cr.uniform());
-    c.q_same = float(0.02 + 0.13 * cr.uniform());
-    raw[i] = cr.chance(0.01) ? 0 : std::exp(1.25 * cr.normal());
+    c.r_rep = float(0.005 + 0.055 * cr.uniform());
+    c.q_same = float(0.01 + 0.07 * cr.uniform());
+    raw[i] = cr.chance(0.01) ? 0 : std::exp(1.4 * cr.normal());
     double start = cr.uniform() * 1.2 - 0.3;
     c.start = std::clamp(int32_t(start * w.days), 0, w.days - 1);
-    double life = -std::log(1 - cr.uniform()) * 0.8 * w.days;
+    double life = -std::log(1 - cr.uniform()) * 0.6 * w.days;
     c.end = std::clamp(int32_t(c.start + life), c.start, w.days - 1);
   });
   // Exactly cfg.purchases items: scale, floor (at least 1), then hand out the remainder.

@@ -20,7 +20,7 @@
 namespace fr::synth {
 
 inline constexpr int kDim = 8;
-inline constexpr float kTau = 1.6f;
+inline constexpr float kTau = 1.8f;
 inline constexpr float kMaxScore = 2.0f;
 
 struct Article {
