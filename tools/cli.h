@@ -49,5 +49,6 @@ void register_config(Cli& cli);
 void register_ingest(Cli& cli);
 void register_synth(Cli& cli);
 void register_stats(Cli& cli);
+void register_info(Cli& cli);
 
 }  // namespace fr::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     fr::cli::register_ingest(cli);
     fr::cli::register_synth(cli);
     fr::cli::register_stats(cli);
+    fr::cli::register_info(cli);
     try {
       cli.app().parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -5,8 +5,9 @@
 //   [Header, 128 bytes][section 0][section 1]...[TOC][meta JSON]
 // Each section starts 64-byte aligned so a reader can take a typed span over the mmap.
 // The header holds a magic number, the container version, the artifact kind and its schema
-// version, the file size (a truncated file is caught before anything else), and the XXH3 of
-// everything after the header. A write goes to "<path>.tmp.<pid>", is fsynced, renamed over
+// version, the file size (a truncated file is caught before anything else), and the
+// checksum of everything after the header: XXH3 over the XXH3 of each 8 MB block, so that
+// writing and verifying run on every core. A write goes to "<path>.tmp.<pid>", is fsynced, renamed over
 // <path>, and the directory is fsynced: a killed writer never damages the previous artifact.
 #include <cstdint>
 #include <cstring>
@@ -59,8 +60,10 @@ class StringColumn {
   const char* data_ = nullptr;
 };
 
-/// Writes one artifact atomically. Sections are appended in order; commit() finishes it.
-/// If the writer is destroyed without commit(), the temporary file is removed.
+/// Writes one artifact atomically. Sections are laid out as they are added; their bytes are
+/// written by commit(), on several threads, so the data behind every span given to add*()
+/// must stay alive until commit() returns. If the writer is destroyed without commit(),
+/// nothing is left behind.
 class ArtifactWriter {
  public:
   ArtifactWriter(std::string path, std::string kind, uint32_t kind_version);
@@ -81,19 +84,31 @@ class ArtifactWriter {
   void add(const std::string& name, const std::vector<T>& values) {
     add(name, std::span<const T>(values));
   }
-  /// One section made of several vectors, in order.
+  /// A temporary would be gone before commit() writes it: use add_owned.
   template <class T>
-  void add_parts(const std::string& name, const std::vector<std::vector<T>>& parts) {
+  void add(const std::string& name, std::vector<T>&& values) = delete;
+  /// Takes ownership of values (for data made only to be written).
+  template <class T>
+  void add_owned(const std::string& name, std::vector<T> values) {
+    auto keep = std::make_shared<std::vector<T>>(std::move(values));
+    owned_.push_back(keep);
+    add(name, std::span<const T>(*keep));
+  }
+  /// One section made of several vectors (any allocator), in order.
+  template <class Vec>
+  void add_parts(const std::string& name, const std::vector<Vec>& parts) {
+    using T = typename Vec::value_type;
     std::vector<std::span<const std::byte>> p;
-    for (auto& v : parts) p.push_back(std::as_bytes(std::span<const T>(v)));
+    for (auto& v : parts) p.push_back(std::as_bytes(std::span<const T>(v.data(), v.size())));
     add_raw(name, dtype_of<T>(), p);
   }
+  /// A string column ("<name>.offsets" + "<name>.data"); the strings are copied.
   void add_strings(const std::string& name, const std::vector<std::string>& values);
 
   void set_meta(nlohmann::json meta) { meta_ = std::move(meta); }
 
-  /// Writes the TOC, the metadata and the header, fsyncs and renames. Returns the checksum.
-  uint64_t commit();
+  /// Writes everything (threads = 0: all cores), fsyncs and renames. Returns the checksum.
+  uint64_t commit(int threads = 0);
 
   const std::string& path() const { return path_; }
 
@@ -102,13 +117,14 @@ class ArtifactWriter {
   std::unique_ptr<Impl> impl_;
   std::string path_;
   nlohmann::json meta_ = nlohmann::json::object();
+  std::vector<std::shared_ptr<void>> owned_;
 };
 
 /// A read-only, mmapped artifact. open() checks the magic, versions, size and checksum.
 class Artifact {
  public:
   static Artifact open(const std::string& path, std::string_view kind, uint32_t kind_version,
-                       bool verify_checksum = true);
+                       bool verify_checksum = true, int threads = 0);
 
   const nlohmann::json& meta() const { return meta_; }
   const std::string& path() const { return file_.path(); }

@@ -11,7 +11,7 @@ void setup_logging(const std::string& level) {
   if (lvl == spdlog::level::off && level != "off")
     throw UsageError("unknown log level '" + level + "' (trace, debug, info, warn, error, off)");
   auto logger = spdlog::stderr_color_mt("fashionrec");
-  logger->set_pattern("%^[%L]%$ %v");
+  logger->set_pattern(lvl <= spdlog::level::debug ? "%^[%L]%$ %H:%M:%S.%e %v" : "%^[%L]%$ %v");
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
 }

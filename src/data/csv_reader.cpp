@@ -157,16 +157,25 @@ class ChunkParser {
     return true;
   }
 
-  /// Parses complete rows in buf_ from cursor_. Returns false to stop the chunk.
+  /// Parses complete rows in buf_ from cursor_, then keeps only the partial last row.
+  /// Returns false to stop the chunk.
   bool consume(bool eof) {
+    bool go_on = consume_rows(eof);
+    c_.handler->flush();
+    if (!go_on) {
+      buf_.clear();
+    } else {
+      buf_.erase(buf_.begin(), buf_.begin() + ptrdiff_t(cursor_));
+    }
+    cursor_ = 0;
+    return go_on;
+  }
+
+  bool consume_rows(bool eof) {
     const char* base = buf_.data();
     const char* end = base + buf_.size();
     while (cursor_ < buf_.size()) {
-      if (row_start_ >= c_.end) {  // the next row belongs to the next chunk
-        buf_.clear();
-        cursor_ = 0;
-        return false;
-      }
+      if (row_start_ >= c_.end) return false;  // the next row belongs to the next chunk
       if (sh_.first_failed_chunk->load(std::memory_order_relaxed) < index_) return false;
       const char* p = base + cursor_;
       const char* next = nullptr;
@@ -186,11 +195,12 @@ class ChunkParser {
       size_t used = size_t(next - p);
       cursor_ += used;
       row_start_ += used;
-      if (*sh_.on_bytes) (*sh_.on_bytes)(used);
+      progress_bytes_ += used;
+      if (progress_bytes_ >= (1 << 20) && *sh_.on_bytes) {  // batched: a shared counter per row would bounce
+        (*sh_.on_bytes)(progress_bytes_);
+        progress_bytes_ = 0;
+      }
     }
-    // Keep the partial row for the next read.
-    buf_.erase(buf_.begin(), buf_.begin() + ptrdiff_t(cursor_));
-    cursor_ = 0;
     return true;
   }
 
@@ -379,6 +389,12 @@ class ChunkParser {
   int bad_field_ = -1;
   int64_t pending_row_newlines_ = 0;
   const char* row_end_ = nullptr;
+  uint64_t progress_bytes_ = 0;
+
+ public:
+  ~ChunkParser() {
+    if (progress_bytes_ && *sh_.on_bytes) (*sh_.on_bytes)(progress_bytes_);
+  }
 };
 
 std::vector<std::string> split_header(std::string_view line) {

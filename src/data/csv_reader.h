@@ -39,6 +39,9 @@ class RowHandler {
  public:
   virtual ~RowHandler() = default;
   virtual void row(std::span<const std::string_view> fields) = 0;
+  /// Called before the views of rows already given become invalid. A handler that keeps
+  /// views to work on rows in batches (to overlap cache misses) finishes them here.
+  virtual void flush() {}
 };
 
 /// A bad row as the user sees it.

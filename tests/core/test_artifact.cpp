@@ -114,7 +114,7 @@ TEST(Artifact, UncommittedWriterLeavesNothing) {
   std::string p = dir / "x.frc";
   {
     ArtifactWriter w(p, "demo", 3);
-    w.add("a", std::vector<int32_t>{1, 2});
+    w.add_owned("a", std::vector<int32_t>{1, 2});
   }
   EXPECT_FALSE(std::filesystem::exists(p));
   EXPECT_TRUE(std::filesystem::is_empty(dir.str()));

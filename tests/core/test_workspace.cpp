@@ -16,7 +16,7 @@ TEST(Workspace, RecordsAndKnowsWhenAStageIsUpToDate) {
   std::string input = dir / "in.csv";
   test::write_file(input, "a,b\n1,2\n");
   ArtifactWriter w(ws.path("thing.frc"), "thing", 1);
-  w.add("x", std::vector<int32_t>{1});
+  w.add_owned("x", std::vector<int32_t>{1});
   uint64_t sum = w.commit();
   nlohmann::json config = {{"k", 1}};
   nlohmann::json inputs = {{"file:" + std::filesystem::absolute(input).string(), file_input(input)}};
@@ -48,7 +48,7 @@ TEST(Workspace, ADamagedArtifactIsNotUpToDate) {
   test::TempDir dir;
   Workspace ws(dir.str());
   ArtifactWriter w(ws.path("t.frc"), "t", 1);
-  w.add("x", std::vector<int32_t>{1});
+  w.add_owned("x", std::vector<int32_t>{1});
   ws.record("t", "t.frc", "t", 1, w.commit(), {}, nlohmann::json::object());
   EXPECT_TRUE(ws.is_up_to_date("t", {}, {}));
   std::filesystem::remove(ws.path("t.frc"));
