@@ -21,7 +21,7 @@ namespace fr {
 namespace {
 
 constexpr char kMagic[8] = {'F', 'R', 'E', 'C', 'A', 'R', 'T', '\x1a'};
-constexpr uint32_t kContainerVersion = 1;
+constexpr uint32_t kContainerVersion = 2;  // 2: block-wise checksum
 constexpr size_t kHeaderBytes = 128;
 constexpr size_t kAlign = 64;
 constexpr size_t kNameBytes = 64;
@@ -265,7 +265,9 @@ uint64_t Artifact::peek_checksum(const std::string& path) {
   Header h{};
   ssize_t got = ::pread(fd, &h, sizeof h, 0);
   ::close(fd);
-  if (got != ssize_t(sizeof h) || std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return 0;
+  if (got != ssize_t(sizeof h) || std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 ||
+      h.container_version != kContainerVersion)
+    return 0;
   return h.body_checksum;
 }
 
