@@ -1,13 +1,15 @@
 // The CLI as a user meets it: help, exit codes, one-line errors, config merging.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "data/fixture.h"
 #include "test_util.h"
 
 using fr::test::run_cli;
 
 TEST(Cli, HelpEverywhere) {
-  for (std::string sub : {"", "ingest", "config"}) {
+  for (std::string sub : {"", "ingest", "config", "synth", "stats", "info"}) {
     auto r = run_cli(sub + " --help");
     EXPECT_EQ(r.code, 0) << sub;
     EXPECT_NE(r.out.find("--workspace"), std::string::npos) << r.out;
@@ -48,4 +50,42 @@ TEST(Cli, IngestThenConfigShowWithTomlAndFlags) {
   r = run_cli("--config " + d / "bad.toml" + " config");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("bad.toml:2"), std::string::npos) << r.out;
+}
+
+TEST(Cli, SynthThenIngestAndBadInputs) {
+  fr::test::TempDir d;
+  auto r = run_cli("synth --preset tiny --no-images --out " + d / "data");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("20000 purchases"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(d / "data/images"));
+  r = run_cli("-w " + d / "ws" + " ingest --data " + d / "data");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("20,000 purchases"), std::string::npos) << r.out;
+  r = run_cli("-w " + d / "ws" + " stats --json");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("repurchase_rate"), std::string::npos);
+  r = run_cli("-w " + d / "ws" + " info");
+  EXPECT_NE(r.out.find("20000 transactions"), std::string::npos) << r.out;
+  EXPECT_EQ(run_cli("synth --preset huge --out " + d / "x").code, 2);
+  EXPECT_EQ(run_cli("synth --preset tiny").code, 2);  // no --out
+  EXPECT_EQ(run_cli("-w " + d / "empty" + " stats").code, 1);  // no dataset yet
+}
+
+TEST(Cli, OddFilesAreBadInputNotCrashes) {
+  fr::test::TempDir d;
+  fr::test::write_file(d / "empty.csv", "");
+  fr::test::write_file(d / "header.csv", "t_dat,customer_id,article_id,price,sales_channel_id\n");
+  std::string junk(4096, '\0');
+  for (size_t i = 0; i < junk.size(); ++i) junk[i] = char((i * 131) % 251);
+  fr::test::write_file(d / "junk.csv", junk);
+  auto r = run_cli("-w " + d / "ws" + " ingest --transactions " + d / "empty.csv");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("empty file"), std::string::npos) << r.out;
+  r = run_cli("-w " + d / "ws" + " ingest --transactions " + d / "header.csv");
+  EXPECT_EQ(r.code, 0) << r.out;  // a file with no rows is valid: 0 purchases
+  EXPECT_NE(r.out.find("0 purchases"), std::string::npos) << r.out;
+  r = run_cli("-w " + d / "ws" + " ingest --transactions " + d / "junk.csv");
+  EXPECT_EQ(r.code, 1) << r.out;
+  r = run_cli("-w " + d / "ws" + " ingest --transactions " + d.str());  // a folder
+  EXPECT_EQ(r.code, 1) << r.out;
 }

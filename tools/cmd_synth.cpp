@@ -10,7 +10,8 @@ namespace fr::cli {
 
 void register_synth(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
-      "synth", "Generate an H&M-shaped data set with pictures and a known truth (docs/synthetic.md)");
+      "synth", "Generate an H&M-shaped data set with pictures and a known truth (docs/synthetic.md). "
+      "Replaces the CSVs, images/ and truth/ in --out.");
   cli.bind(sub, "--out,-o", "synth.out", "Output folder (CSVs, images/, truth/)");
   cli.bind(sub, "--preset", "synth.preset", "tiny, small, medium or hm-full")
       ->check(CLI::IsMember({"tiny", "small", "medium", "hm-full"}));

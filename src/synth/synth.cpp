@@ -347,6 +347,7 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
   auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
   fs::create_directories(cfg.out);
   fs::create_directories(cfg.out + "/truth");
+  fs::remove_all(cfg.out + "/images");  // pictures of an earlier data set would not match this one
   nlohmann::json summary = {{"config", cfg}};
 
   World w = build_world(cfg, threads);
