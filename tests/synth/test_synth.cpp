@@ -232,7 +232,9 @@ TEST(Synth, TruthIsAProbabilityForEveryLastWeekBuyer) {
     double sum = 0;
     for (uint64_t k = offsets[i]; k < offsets[i + 1]; ++k) {
       sum += prob[k];
-      if (k > offsets[i]) EXPECT_LE(prob[k], prob[k - 1]) << "rows are sorted by probability";
+      if (k > offsets[i]) {
+        EXPECT_LE(prob[k], prob[k - 1]) << "rows are sorted by probability";
+      }
     }
     EXPECT_NEAR(sum, 1.0, 1e-3) << "tiny keeps every article, so each row sums to 1";
   }
