@@ -5,6 +5,8 @@
 
 #include "core/log.h"
 #include "data/ingest.h"
+#include "features/features_stage.h"
+#include "features/split.h"
 #include "synth/synth.h"
 
 
@@ -13,7 +15,9 @@ namespace fr::cli {
 static nlohmann::json default_config() {
   return {{"general", {{"workspace", "workspace"}, {"threads", 0}, {"log_level", "info"}}},
           {"ingest", nlohmann::json(IngestConfig{})},
-          {"synth", nlohmann::json(synth::SynthConfig{})}};
+          {"synth", nlohmann::json(synth::SynthConfig{})},
+          {"split", nlohmann::json(SplitConfig{})},
+          {"features", nlohmann::json(FeaturesConfig{})}};
 }
 
 Cli::Cli()

@@ -50,5 +50,7 @@ void register_ingest(Cli& cli);
 void register_synth(Cli& cli);
 void register_stats(Cli& cli);
 void register_info(Cli& cli);
+void register_split(Cli& cli);
+void register_features(Cli& cli);
 
 }  // namespace fr::cli

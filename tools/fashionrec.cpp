@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     fr::cli::register_synth(cli);
     fr::cli::register_stats(cli);
     fr::cli::register_info(cli);
+    fr::cli::register_split(cli);
+    fr::cli::register_features(cli);
     try {
       cli.app().parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,160 @@
+#include "features/features_stage.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "core/artifact.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "data/dataset.h"
+#include "data/parse.h"
+#include "features/pair_features.h"
+#include "features/raw_features.h"
+#include "features/split.h"
+
+namespace fr {
+
+void to_json(nlohmann::json& j, const FeaturesConfig& c) {
+  j = {{"negatives", c.negatives}, {"negative_sampling", c.negative_sampling}, {"seed", c.seed}};
+}
+void from_json(const nlohmann::json& j, FeaturesConfig& c) {
+  FeaturesConfig d;
+  c.negatives = j.value("negatives", d.negatives);
+  c.negative_sampling = j.value("negative_sampling", d.negative_sampling);
+  c.seed = j.value("seed", d.seed);
+}
+
+std::string feature_report_markdown(const nlohmann::json& report) {
+  std::ostringstream o;
+  o << "# Feature report\n\nFeatures as of " << report["as_of"].get<std::string>()
+    << " (the first validation day), computed from training days only.\n\n"
+    << "| feature | type | source | mean | std | median | min | max | missing |\n|---|---|---|---|---|---|---|---|---|\n";
+  auto num = [](const nlohmann::json& v) {
+    if (!v.is_number()) return std::string("");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.4g", v.get<double>());
+    return std::string(b);
+  };
+  for (auto& f : report["features"]) {
+    o << "| " << f["name"].get<std::string>() << " | " << f["type"].get<std::string>();
+    if (f.contains("values")) o << " (" << f["values"] << " values)";
+    o << " | " << f["source"].get<std::string>() << " | " << num(f.value("mean", nlohmann::json())) << " | "
+      << num(f.value("std", nlohmann::json())) << " | " << num(f.value("median", nlohmann::json())) << " | "
+      << num(f.value("min", nlohmann::json())) << " | " << num(f.value("max", nlohmann::json())) << " | "
+      << f["missing"] << " |\n";
+  }
+  return o.str();
+}
+
+nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int threads, bool force) {
+  nlohmann::json config = c;
+  nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)},
+                           {"artifact:split", ws.artifact_input(kSplitArtifact)}};
+  std::string why;
+  if (!force && ws.is_up_to_date(kFeaturesArtifact, config, {}, &why)) {
+    auto a = Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion, false);
+    return {{"up_to_date", true}, {"as_of", a.meta()["as_of"]}};
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char* what) {
+    spdlog::info("features: {} ({:.1f} s)", what, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  };
+  Dataset d = Dataset::load(ws.path(kDatasetFile));
+  ValidationTruth truth;
+  Split s = load_split(ws, &truth);
+
+  RawTable cust = customer_features(d, s, threads);
+  lap("customer features");
+  RawTable art = article_features(d, s, threads);
+  lap("article features");
+  FeatureTransform ct = FeatureTransform::fit(cust), at = FeatureTransform::fit(art);
+  std::vector<float> cx, ax;
+  std::vector<int32_t> ci, ai;
+  ct.apply(cust, cx, ci, threads);
+  at.apply(art, ax, ai, threads);
+  lap("transforms fitted and applied");
+
+  NegativeConfig nc{c.negatives, c.negative_sampling, uint64_t(c.seed)};
+  LabelledPairs pairs = sample_negatives(truth, d, s, nc);
+  PairFeaturizer pf(d, s);
+  std::vector<float> px(pairs.customer.size() * PairFeaturizer::kDim);
+  parallel_for((pairs.customer.size() + 4095) / 4096, threads, [&](size_t b) {
+    for (size_t i = b * 4096; i < std::min(pairs.customer.size(), (b + 1) * 4096); ++i)
+      pf.compute(pairs.customer[i], pairs.article[i], &px[i * PairFeaturizer::kDim]);
+  });
+  lap("validation pairs sampled and featurised");
+
+  nlohmann::json features = ct.report("customers");
+  for (auto& f : at.report("articles")) features.push_back(f);
+  for (auto& n : PairFeaturizer::names()) {
+    size_t k = size_t(&n - &PairFeaturizer::names()[0]);
+    int64_t missing = 0;
+    double sum = 0;
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < pairs.customer.size(); ++i) {
+      float v = px[i * PairFeaturizer::kDim + k];
+      if (std::isnan(v)) {
+        ++missing;
+        continue;
+      }
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    int64_t present = int64_t(pairs.customer.size()) - missing;
+    features.push_back({{"name", n},
+                        {"type", "number, raw (pairs)"},
+                        {"source", "customer x article"},
+                        {"mean", present ? sum / double(present) : 0.0},
+                        {"min", present ? lo : 0.f},
+                        {"max", present ? hi : 0.f},
+                        {"missing", missing}});
+  }
+  nlohmann::json report = {{"as_of", format_date(s.val_start)},
+                           {"customers", d.n_customers()},
+                           {"articles", d.n_articles()},
+                           {"customer_dim", ct.dim()},
+                           {"article_dim", at.dim()},
+                           {"pairs", pairs.customer.size()},
+                           {"image_embedding", "not yet made (run embed-images first): not in the features"},
+                           {"features", features}};
+
+  ArtifactWriter w(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion);
+  w.add("cust.x", cx);
+  w.add("cust.idx", ci);
+  w.add("art.x", ax);
+  w.add("art.idx", ai);
+  w.add("pairs.customer", pairs.customer);
+  w.add("pairs.article", pairs.article);
+  w.add("pairs.label", pairs.label);
+  w.add("pairs.x", px);
+  w.set_meta({{"as_of", format_date(s.val_start)},
+              {"as_of_day", s.val_start},
+              {"customer_transform", ct.to_json()},
+              {"article_transform", at.to_json()},
+              {"customer_columns", ct.column_names()},
+              {"customer_index_columns", ct.index_names()},
+              {"article_columns", at.column_names()},
+              {"article_index_columns", at.index_names()},
+              {"pair_columns", PairFeaturizer::names()},
+              {"report", report}});
+  uint64_t sum = w.commit(threads);
+  write_file_atomic(ws.path("feature_report.json"), report.dump(2) + "\n");
+  write_file_atomic(ws.path("feature_report.md"), feature_report_markdown(report));
+  ws.record(kFeaturesArtifact, kFeaturesFile, kFeaturesArtifact, kFeaturesVersion, sum, config, inputs);
+  lap("written");
+  return {{"as_of", format_date(s.val_start)},
+          {"customers", d.n_customers()},
+          {"articles", d.n_articles()},
+          {"customer_dim", ct.dim()},
+          {"customer_index_columns", ct.n_index()},
+          {"article_dim", at.dim()},
+          {"article_index_columns", at.n_index()},
+          {"pairs", pairs.customer.size()},
+          {"report", ws.path("feature_report.md")}};
+}
+
+}  // namespace fr

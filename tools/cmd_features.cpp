@@ -1,0 +1,51 @@
+#include <iostream>
+
+#include "cli.h"
+#include "features/features_stage.h"
+#include "features/split.h"
+
+namespace fr::cli {
+
+void register_split(Cli& cli) {
+  auto* sub = cli.app().add_subcommand("split", "Split the Dataset by time: training days, then a validation window");
+  cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window (the last days of the data)");
+  cli.bind(sub, "--val-end", "split.val_end", "Last day of the window, YYYY-MM-DD (moves the window back)");
+  static bool force = false;
+  sub->add_flag("--force", force, "Split even if the dataset and config are unchanged");
+  cli.on(sub, [&cli] {
+    auto c = cli.config().section("split").get<SplitConfig>();
+    auto m = run_split(cli.workspace(), c, force);
+    std::cout << (m.value("up_to_date", false) ? "split is up to date: " : "split: ") << "training before "
+              << m["val_start"].get<std::string>() << " (" << m["train_rows"] << " purchases), validation "
+              << m["val_start"].get<std::string>() << " .. " << m["val_end"].get<std::string>() << " ("
+              << m["val_rows"] << " purchases by " << m["val_customers"] << " customers)\n";
+    return 0;
+  });
+}
+
+void register_features(Cli& cli) {
+  auto* sub = cli.app().add_subcommand(
+      "features", "Customer, article and pair features from the training days; fitted transforms; a feature report");
+  cli.bind(sub, "--negatives", "features.negatives", "Negatives per validation positive");
+  cli.bind(sub, "--negative-sampling", "features.negative_sampling", "uniform or popularity")
+      ->check(CLI::IsMember({"uniform", "popularity"}));
+  cli.bind(sub, "--seed", "features.seed", "Seed of the negative sampling");
+  static bool force = false;
+  sub->add_flag("--force", force, "Rebuild even if inputs and config are unchanged");
+  cli.on(sub, [&cli] {
+    auto c = cli.config().section("features").get<FeaturesConfig>();
+    auto s = run_features(cli.workspace(), c, cli.threads(), force);
+    if (s.value("up_to_date", false)) {
+      std::cout << "features are up to date (as of " << s["as_of"].get<std::string>() << ")\n";
+      return 0;
+    }
+    std::cout << "features as of " << s["as_of"].get<std::string>() << ": " << s["customers"] << " customers x "
+              << s["customer_dim"] << " columns (+" << s["customer_index_columns"] << " embedding indexes), "
+              << s["articles"] << " articles x " << s["article_dim"] << " columns (+" << s["article_index_columns"]
+              << "), " << s["pairs"] << " labelled validation pairs\n  report: " << s["report"].get<std::string>()
+              << "\n";
+    return 0;
+  });
+}
+
+}  // namespace fr::cli
