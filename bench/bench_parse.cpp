@@ -11,7 +11,8 @@
 using namespace fr;
 
 static void BM_ParseFloat(benchmark::State& st) {
-  std::vector<std::string> v = {"0.050830508474576264", "0.0169322033898305", "0.03049152542372881", "0.0338813559322034"};
+  std::vector<std::string> v = {"0.050830508474576264", "0.0169322033898305", "0.03049152542372881",
+                                "0.0338813559322034"};
   size_t i = 0;
   float f;
   for (auto _ : st) {

@@ -25,7 +25,8 @@ TEST(Cli, ExitCodes) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("missing"), std::string::npos);
   fr::test::write_quirky_fixture(d.str());
-  fr::test::write_file(d / "transactions_train.csv", "t_dat,customer_id,article_id,price,sales_channel_id\n2018-09-20,c1,1,x,1\n");
+  fr::test::write_file(d / "transactions_train.csv",
+                       "t_dat,customer_id,article_id,price,sales_channel_id\n2018-09-20,c1,1,x,1\n");
   r = run_cli("-w " + d / "ws" + " ingest --data " + d.str());
   EXPECT_EQ(r.code, 1);
   // One line on stderr naming file, line and field.
@@ -67,7 +68,7 @@ TEST(Cli, SynthThenIngestAndBadInputs) {
   r = run_cli("-w " + d / "ws" + " info");
   EXPECT_NE(r.out.find("20000 transactions"), std::string::npos) << r.out;
   EXPECT_EQ(run_cli("synth --preset huge --out " + d / "x").code, 2);
-  EXPECT_EQ(run_cli("synth --preset tiny").code, 2);  // no --out
+  EXPECT_EQ(run_cli("synth --preset tiny").code, 2);           // no --out
   EXPECT_EQ(run_cli("-w " + d / "empty" + " stats").code, 1);  // no dataset yet
 }
 

@@ -9,7 +9,6 @@
 #include "features/split.h"
 #include "synth/synth.h"
 
-
 namespace fr::cli {
 
 static nlohmann::json default_config() {
@@ -21,8 +20,9 @@ static nlohmann::json default_config() {
 }
 
 Cli::Cli()
-    : app_("fashionrec: a two-stage clothes recommender for H&M-shaped data (ingest, features, image "
-           "embeddings, two-tower retrieval + ranking, evaluation, serving)."),
+    : app_(
+          "fashionrec: a two-stage clothes recommender for H&M-shaped data (ingest, features, image "
+          "embeddings, two-tower retrieval + ranking, evaluation, serving)."),
       config_(default_config()) {
   app_.require_subcommand(1);
   app_.fallthrough(true);  // global options may also follow the subcommand

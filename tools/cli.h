@@ -20,7 +20,8 @@ class Cli {
   CLI::Option* bind(CLI::App* sub, const std::string& flag, const std::string& key, const std::string& help);
   /// Runs fn when sub was chosen.
   void on(CLI::App* sub, std::function<int()> fn) {
-    sub->footer("Global options, before or after the subcommand: --workspace DIR, --threads N, --log-level L, --config FILE");
+    sub->footer(
+        "Global options, before or after the subcommand: --workspace DIR, --threads N, --log-level L, --config FILE");
     commands_.push_back({sub, std::move(fn)});
   }
 

@@ -17,8 +17,8 @@ void register_split(Cli& cli) {
     auto m = run_split(cli.workspace(), c, force);
     std::cout << (m.value("up_to_date", false) ? "split is up to date: " : "split: ") << "training before "
               << m["val_start"].get<std::string>() << " (" << m["train_rows"] << " purchases), validation "
-              << m["val_start"].get<std::string>() << " .. " << m["val_end"].get<std::string>() << " ("
-              << m["val_rows"] << " purchases by " << m["val_customers"] << " customers)\n";
+              << m["val_start"].get<std::string>() << " .. " << m["val_end"].get<std::string>() << " (" << m["val_rows"]
+              << " purchases by " << m["val_customers"] << " customers)\n";
     return 0;
   });
 }

@@ -8,14 +8,16 @@
 namespace fr::cli {
 
 void register_info(Cli& cli) {
-  auto* sub = cli.app().add_subcommand("info", "What the workspace holds: its artifacts, and the Dataset loaded by mmap");
+  auto* sub =
+      cli.app().add_subcommand("info", "What the workspace holds: its artifacts, and the Dataset loaded by mmap");
   cli.on(sub, [&cli] {
     Workspace ws = cli.workspace();
     auto m = ws.manifest();
     std::cout << "workspace " << ws.dir() << "\n";
     for (auto& [name, e] : m["artifacts"].items())
-      std::cout << "  " << name << ": " << e["file"].get<std::string>() << " (format " << e["format_version"] << ", made "
-                << e["created"].get<std::string>() << ", checksum " << e["checksum"].get<std::string>() << ")\n";
+      std::cout << "  " << name << ": " << e["file"].get<std::string>() << " (format " << e["format_version"]
+                << ", made " << e["created"].get<std::string>() << ", checksum " << e["checksum"].get<std::string>()
+                << ")\n";
     if (!std::filesystem::exists(ws.path(kDatasetFile))) return 0;
     auto t0 = std::chrono::steady_clock::now();
     Dataset d = Dataset::load(ws.path(kDatasetFile), true);

@@ -23,10 +23,11 @@ void register_ingest(Cli& cli) {
     Workspace ws = cli.workspace();
     IngestConfig c = cli.config().section("ingest").get<IngestConfig>();
     IngestOutcome out = run_ingest(ws, c, cli.threads(), force);
-    if (out.up_to_date)
-      spdlog::info("dataset is up to date (inputs and config unchanged); --force rebuilds it");
-    if (json) std::cout << out.summary.dump(2) << "\n";
-    else std::cout << format_ingest_summary(out.summary);
+    if (out.up_to_date) spdlog::info("dataset is up to date (inputs and config unchanged); --force rebuilds it");
+    if (json)
+      std::cout << out.summary.dump(2) << "\n";
+    else
+      std::cout << format_ingest_summary(out.summary);
     return 0;
   });
 }

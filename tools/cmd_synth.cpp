@@ -9,9 +9,10 @@
 namespace fr::cli {
 
 void register_synth(Cli& cli) {
-  auto* sub = cli.app().add_subcommand(
-      "synth", "Generate an H&M-shaped data set with pictures and a known truth (docs/synthetic.md). "
-      "Replaces the CSVs, images/ and truth/ in --out.");
+  auto* sub =
+      cli.app().add_subcommand("synth",
+                               "Generate an H&M-shaped data set with pictures and a known truth (docs/synthetic.md). "
+                               "Replaces the CSVs, images/ and truth/ in --out.");
   cli.bind(sub, "--out,-o", "synth.out", "Output folder (CSVs, images/, truth/)");
   cli.bind(sub, "--preset", "synth.preset", "tiny, small, medium or hm-full")
       ->check(CLI::IsMember({"tiny", "small", "medium", "hm-full"}));
@@ -35,8 +36,9 @@ void register_synth(Cli& cli) {
     std::cout << "synth: " << s["customers"] << " customers, " << s["articles"] << " articles, " << s["purchases"]
               << " purchases";
     if (s.contains("images")) std::cout << ", " << s["images"] << " pictures";
-    std::cout << "; truth for " << s["truth_customers"] << " customers buying from " << s["truth_day"].get<std::string>()
-              << "\n  written to " << c.out << " in " << s["seconds_total"].get<double>() << " s\n";
+    std::cout << "; truth for " << s["truth_customers"] << " customers buying from "
+              << s["truth_day"].get<std::string>() << "\n  written to " << c.out << " in "
+              << s["seconds_total"].get<double>() << " s\n";
     return 0;
   });
 }

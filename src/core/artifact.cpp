@@ -78,24 +78,40 @@ void fsync_dir(const std::string& path) {
 
 size_t dtype_size(DType t) {
   switch (t) {
-    case DType::kU8: case DType::kI8: return 1;
-    case DType::kI16: return 2;
-    case DType::kI32: case DType::kF32: return 4;
-    case DType::kI64: case DType::kU64: case DType::kF64: return 8;
+    case DType::kU8:
+    case DType::kI8:
+      return 1;
+    case DType::kI16:
+      return 2;
+    case DType::kI32:
+    case DType::kF32:
+      return 4;
+    case DType::kI64:
+    case DType::kU64:
+    case DType::kF64:
+      return 8;
   }
   return 0;
 }
 
 const char* dtype_name(DType t) {
   switch (t) {
-    case DType::kU8: return "u8";
-    case DType::kI8: return "i8";
-    case DType::kI16: return "i16";
-    case DType::kI32: return "i32";
-    case DType::kI64: return "i64";
-    case DType::kU64: return "u64";
-    case DType::kF32: return "f32";
-    case DType::kF64: return "f64";
+    case DType::kU8:
+      return "u8";
+    case DType::kI8:
+      return "i8";
+    case DType::kI16:
+      return "i16";
+    case DType::kI32:
+      return "i32";
+    case DType::kI64:
+      return "i64";
+    case DType::kU64:
+      return "u64";
+    case DType::kF32:
+      return "f32";
+    case DType::kF64:
+      return "f64";
   }
   return "?";
 }
@@ -143,8 +159,7 @@ ArtifactWriter::~ArtifactWriter() {
   if (!impl_->committed) ::unlink(impl_->tmp.c_str());
 }
 
-void ArtifactWriter::add_raw(const std::string& name, DType type,
-                             std::span<const std::span<const std::byte>> parts) {
+void ArtifactWriter::add_raw(const std::string& name, DType type, std::span<const std::span<const std::byte>> parts) {
   if (impl_->committed) throw InternalError("artifact already committed: " + path_);
   if (name.size() >= kNameBytes) throw InternalError("section name too long: " + name);
   impl_->pad();
@@ -247,8 +262,8 @@ uint64_t ArtifactWriter::commit(int threads) {
 
 static Header read_header(const std::byte* data, size_t size, const std::string& path) {
   if (size < kHeaderBytes)
-    throw ArtifactError(path, "not a fashionrec artifact: file is " + std::to_string(size) +
-                                  " bytes, shorter than the header");
+    throw ArtifactError(
+        path, "not a fashionrec artifact: file is " + std::to_string(size) + " bytes, shorter than the header");
   Header h;
   std::memcpy(&h, data, sizeof h);
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
@@ -271,8 +286,8 @@ uint64_t Artifact::peek_checksum(const std::string& path) {
   return h.body_checksum;
 }
 
-Artifact Artifact::open(const std::string& path, std::string_view kind, uint32_t kind_version,
-                        bool verify_checksum, int threads) {
+Artifact Artifact::open(const std::string& path, std::string_view kind, uint32_t kind_version, bool verify_checksum,
+                        int threads) {
   if (!std::filesystem::exists(path))
     throw ArtifactError(path, "artifact not found (has the stage that makes it been run?)");
   Artifact a;
@@ -299,8 +314,8 @@ Artifact Artifact::open(const std::string& path, std::string_view kind, uint32_t
     });
     uint64_t sum = combine_block_hashes(hashes);
     if (sum != h.body_checksum)
-      throw ArtifactError(path, "checksum mismatch (stored " + hex64(h.body_checksum) + ", computed " +
-                                    hex64(sum) + "): the file is corrupt");
+      throw ArtifactError(path, "checksum mismatch (stored " + hex64(h.body_checksum) + ", computed " + hex64(sum) +
+                                    "): the file is corrupt");
   }
   a.checksum_ = h.body_checksum;
   if (h.toc_offset + h.n_sections * sizeof(TocEntry) > size || h.meta_offset + h.meta_bytes > size)
@@ -331,8 +346,8 @@ const Artifact::Section& Artifact::section(const std::string& name, DType want) 
   auto it = sections_.find(name);
   if (it == sections_.end()) throw ArtifactError(path(), "section '" + name + "' is missing");
   if (it->second.type != want)
-    throw ArtifactError(path(), "section '" + name + "' has type " + dtype_name(it->second.type) +
-                                    ", expected " + dtype_name(want));
+    throw ArtifactError(
+        path(), "section '" + name + "' has type " + dtype_name(it->second.type) + ", expected " + dtype_name(want));
   return it->second;
 }
 

@@ -30,17 +30,24 @@ const char* dtype_name(DType t);
 
 template <class T>
 constexpr DType dtype_of() {
-  if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, char> ||
-                std::is_same_v<T, std::byte>)
+  if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, char> || std::is_same_v<T, std::byte>)
     return DType::kU8;
-  else if constexpr (std::is_same_v<T, int8_t>) return DType::kI8;
-  else if constexpr (std::is_same_v<T, int16_t>) return DType::kI16;
-  else if constexpr (std::is_same_v<T, int32_t>) return DType::kI32;
-  else if constexpr (std::is_same_v<T, int64_t>) return DType::kI64;
-  else if constexpr (std::is_same_v<T, uint64_t>) return DType::kU64;
-  else if constexpr (std::is_same_v<T, float>) return DType::kF32;
-  else if constexpr (std::is_same_v<T, double>) return DType::kF64;
-  else static_assert(sizeof(T) == 0, "unsupported column type");
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return DType::kI8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return DType::kI16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return DType::kI32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return DType::kI64;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return DType::kU64;
+  else if constexpr (std::is_same_v<T, float>)
+    return DType::kF32;
+  else if constexpr (std::is_same_v<T, double>)
+    return DType::kF64;
+  else
+    static_assert(sizeof(T) == 0, "unsupported column type");
 }
 
 /// A column of strings stored as two sections: "<name>.offsets" ([n + 1] u64) and
@@ -48,12 +55,9 @@ constexpr DType dtype_of() {
 class StringColumn {
  public:
   StringColumn() = default;
-  StringColumn(std::span<const uint64_t> offsets, const char* data)
-      : offsets_(offsets), data_(data) {}
+  StringColumn(std::span<const uint64_t> offsets, const char* data) : offsets_(offsets), data_(data) {}
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-  std::string_view operator[](size_t i) const {
-    return {data_ + offsets_[i], size_t(offsets_[i + 1] - offsets_[i])};
-  }
+  std::string_view operator[](size_t i) const { return {data_ + offsets_[i], size_t(offsets_[i + 1] - offsets_[i])}; }
 
  private:
   std::span<const uint64_t> offsets_;

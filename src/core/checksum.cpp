@@ -55,7 +55,10 @@ uint64_t file_fingerprint(const std::string& path, int threads) {
       std::vector<char> buf(kFingerprintBlock);
       for (size_t b = t; b < n_blocks; b += threads) {
         ssize_t got = ::pread(fd, buf.data(), kFingerprintBlock, off_t(b * kFingerprintBlock));
-        if (got < 0) { failed = true; return; }
+        if (got < 0) {
+          failed = true;
+          return;
+        }
         hashes[b] = xxh3(buf.data(), size_t(got));
       }
     });

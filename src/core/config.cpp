@@ -1,8 +1,8 @@
 #include "core/config.h"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/error.h"
 
@@ -50,7 +50,8 @@ nlohmann::json toml_to_json(const toml::node& n) {
   if (auto v = n.as_integer()) return v->get();
   if (auto v = n.as_floating_point()) return v->get();
   if (auto v = n.as_boolean()) return v->get();
-  if (auto v = n.as_date()) return std::to_string(v->get().year) + "-" + std::to_string(v->get().month) + "-" + std::to_string(v->get().day);
+  if (auto v = n.as_date())
+    return std::to_string(v->get().year) + "-" + std::to_string(v->get().month) + "-" + std::to_string(v->get().day);
   return nullptr;
 }
 
@@ -73,8 +74,7 @@ void Config::merge_toml_string(const std::string& text, const std::string& sourc
   for (auto& [sec, node] : tbl) {
     std::string s(sec.str());
     auto line = int64_t(node.source().begin.line);
-    if (!values_.contains(s))
-      throw DataError(SourceLocation{source_name, line, 0, s}, "unknown config section");
+    if (!values_.contains(s)) throw DataError(SourceLocation{source_name, line, 0, s}, "unknown config section");
     auto t = node.as_table();
     if (!t) throw DataError(SourceLocation{source_name, line, 0, s}, "expected a [section] table");
     for (auto& [k, v] : *t) {

@@ -23,8 +23,7 @@ DataError::DataError(SourceLocation where, const std::string& reason)
 
 void throw_errno(const std::string& what) {
   int e = errno;
-  if (e == ENOENT || e == EACCES || e == ENOTDIR || e == EISDIR)
-    throw DataError(what + ": " + std::strerror(e));
+  if (e == ENOENT || e == EACCES || e == ENOTDIR || e == EISDIR) throw DataError(what + ": " + std::strerror(e));
   throw InternalError(what + ": " + std::strerror(e));
 }
 

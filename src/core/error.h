@@ -44,8 +44,7 @@ class DataError : public Error {
 /// An artifact that is missing, truncated, corrupt or of another version.
 class ArtifactError : public DataError {
  public:
-  ArtifactError(const std::string& path, const std::string& reason)
-      : DataError(SourceLocation{path}, reason) {}
+  ArtifactError(const std::string& path, const std::string& reason) : DataError(SourceLocation{path}, reason) {}
 };
 
 /// Wrong command-line use or an unknown option value.

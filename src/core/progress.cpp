@@ -18,9 +18,12 @@ std::string human_bytes(double b) {
 
 static std::string human_count(double n) {
   char buf[32];
-  if (n >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
-  else if (n >= 1e3) std::snprintf(buf, sizeof buf, "%.1fK", n / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", n);
+  if (n >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
+  else if (n >= 1e3)
+    std::snprintf(buf, sizeof buf, "%.1fK", n / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", n);
   return buf;
 }
 
@@ -40,7 +43,8 @@ std::string Progress::line(bool final) const {
   auto fmt = [&](double v) { return unit_ == "B" ? human_bytes(v) : human_count(v) + " " + unit_; };
   char buf[256];
   if (final) {
-    std::snprintf(buf, sizeof buf, "%s: %s in %.1f s (%s/s)", label_.c_str(), fmt(done).c_str(), secs, fmt(rate).c_str());
+    std::snprintf(buf, sizeof buf, "%s: %s in %.1f s (%s/s)", label_.c_str(), fmt(done).c_str(), secs,
+                  fmt(rate).c_str());
   } else if (total_ > 0) {
     double frac = std::min(1.0, done / double(total_));
     double eta = rate > 0 ? (double(total_) - done) / rate : 0;

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -90,8 +90,12 @@ void Workspace::record(const std::string& name, const std::string& file, const s
                        const nlohmann::json& inputs) const {
   DirLock lock(dir_);
   auto m = manifest();
-  m["artifacts"][name] = {{"file", file},          {"kind", kind},     {"format_version", format_version},
-                          {"checksum", hex64(checksum)}, {"created", now_iso()}, {"config", config},
+  m["artifacts"][name] = {{"file", file},
+                          {"kind", kind},
+                          {"format_version", format_version},
+                          {"checksum", hex64(checksum)},
+                          {"created", now_iso()},
+                          {"config", config},
                           {"inputs", inputs}};
   write_file_atomic(path("manifest.json"), m.dump(2) + "\n");
 }

@@ -15,8 +15,7 @@
 namespace fr {
 
 /// The fingerprint of one input file: size, mtime and the content hash (file_fingerprint).
-nlohmann::json file_input(const std::string& path, std::optional<uint64_t> known_hash = {},
-                          int threads = 1);
+nlohmann::json file_input(const std::string& path, std::optional<uint64_t> known_hash = {}, int threads = 1);
 
 class Workspace {
  public:
@@ -28,9 +27,8 @@ class Workspace {
   nlohmann::json manifest() const;
 
   /// Records an artifact after its file was committed.
-  void record(const std::string& name, const std::string& file, const std::string& kind,
-              uint32_t format_version, uint64_t checksum, const nlohmann::json& config,
-              const nlohmann::json& inputs) const;
+  void record(const std::string& name, const std::string& file, const std::string& kind, uint32_t format_version,
+              uint64_t checksum, const nlohmann::json& config, const nlohmann::json& inputs) const;
 
   /// The manifest entry of an artifact, or null.
   nlohmann::json entry(const std::string& name) const;
@@ -40,8 +38,8 @@ class Workspace {
 
   /// Whether the artifact is present and intact and was made by this config from these
   /// inputs (same keys as stored). If not, *why says what changed.
-  bool is_up_to_date(const std::string& name, const nlohmann::json& config,
-                     const std::vector<std::string>& input_files, std::string* why = nullptr) const;
+  bool is_up_to_date(const std::string& name, const nlohmann::json& config, const std::vector<std::string>& input_files,
+                     std::string* why = nullptr) const;
 
   int stale_temporaries_removed() const { return stale_removed_; }
 

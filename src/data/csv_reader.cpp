@@ -318,8 +318,8 @@ class ChunkParser {
           if (*q == '\n') {
             if (sh_.parallel) throw NeedSerial{};
             if (++field_newlines > kMaxQuotedNewlines)
-              return fail_line(open, "broken quoting: no closing quote within " +
-                                         std::to_string(kMaxQuotedNewlines) + " lines");
+              return fail_line(
+                  open, "broken quoting: no closing quote within " + std::to_string(kMaxQuotedNewlines) + " lines");
             ++nls;
           }
           s.push_back(*q++);
@@ -398,7 +398,8 @@ class ChunkParser {
       c_.failed = true;
       c_.issues.push_back(std::move(is));
       size_t cur = sh_.first_failed_chunk->load();
-      while (index_ < cur && !sh_.first_failed_chunk->compare_exchange_weak(cur, index_)) {}
+      while (index_ < cur && !sh_.first_failed_chunk->compare_exchange_weak(cur, index_)) {
+      }
       return;
     }
     ++c_.skipped;
@@ -438,9 +439,12 @@ std::vector<std::string> split_header(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char ch = line[i];
     if (inq) {
-      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') cur.push_back('"'), ++i;
-      else if (ch == '"') inq = false;
-      else cur.push_back(ch);
+      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cur.push_back('"'), ++i;
+      else if (ch == '"')
+        inq = false;
+      else
+        cur.push_back(ch);
     } else if (ch == '"') {
       inq = true;
     } else if (ch == ',') {

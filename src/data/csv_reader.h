@@ -85,8 +85,7 @@ using HandlerFactory = std::function<std::unique_ptr<RowHandler>(size_t chunk)>;
 /// Reads path. columns are the required header names. Returns the handlers, in chunk order,
 /// and fills report. Throws DataError for a missing file or column, and for the first bad
 /// row when on_error is fail.
-std::vector<std::unique_ptr<RowHandler>> read_csv(const std::string& path,
-                                                  const std::vector<std::string>& columns,
+std::vector<std::unique_ptr<RowHandler>> read_csv(const std::string& path, const std::vector<std::string>& columns,
                                                   const CsvOptions& options, const HandlerFactory& factory,
                                                   CsvReport& report);
 

@@ -26,19 +26,33 @@ inline constexpr uint32_t kDatasetVersion = 1;
 inline constexpr int32_t kMissingInt = std::numeric_limits<int32_t>::min();
 
 /// H&M articles.csv integer columns, in file order.
-inline constexpr std::array<const char*, 10> kArticleIntColumns = {
-    "product_code", "product_type_no", "graphical_appearance_no", "colour_group_code",
-    "perceived_colour_value_id", "perceived_colour_master_id", "department_no", "index_group_no",
-    "section_no", "garment_group_no"};
+inline constexpr std::array<const char*, 10> kArticleIntColumns = {"product_code",
+                                                                   "product_type_no",
+                                                                   "graphical_appearance_no",
+                                                                   "colour_group_code",
+                                                                   "perceived_colour_value_id",
+                                                                   "perceived_colour_master_id",
+                                                                   "department_no",
+                                                                   "index_group_no",
+                                                                   "section_no",
+                                                                   "garment_group_no"};
 /// H&M articles.csv categorical (dictionary-coded) columns.
-inline constexpr std::array<const char*, 13> kArticleCategoryColumns = {
-    "prod_name", "product_type_name", "product_group_name", "graphical_appearance_name",
-    "colour_group_name", "perceived_colour_value_name", "perceived_colour_master_name",
-    "department_name", "index_code", "index_name", "index_group_name", "section_name",
-    "garment_group_name"};
+inline constexpr std::array<const char*, 13> kArticleCategoryColumns = {"prod_name",
+                                                                        "product_type_name",
+                                                                        "product_group_name",
+                                                                        "graphical_appearance_name",
+                                                                        "colour_group_name",
+                                                                        "perceived_colour_value_name",
+                                                                        "perceived_colour_master_name",
+                                                                        "department_name",
+                                                                        "index_code",
+                                                                        "index_name",
+                                                                        "index_group_name",
+                                                                        "section_name",
+                                                                        "garment_group_name"};
 /// H&M customers.csv categorical columns.
-inline constexpr std::array<const char*, 3> kCustomerCategoryColumns = {
-    "club_member_status", "fashion_news_frequency", "postal_code"};
+inline constexpr std::array<const char*, 3> kCustomerCategoryColumns = {"club_member_status", "fashion_news_frequency",
+                                                                        "postal_code"};
 
 /// A dictionary-coded column: codes[row] indexes values; -1 = missing.
 struct Categorical {
@@ -67,10 +81,10 @@ class Dataset {
   std::span<const int8_t> tx_channel;    /// sales_channel_id: 1 or 2
 
   // Customers, [n_customers] each.
-  StringColumn customer_id;                  /// the original customer_id
+  StringColumn customer_id;                    /// the original customer_id
   std::span<const uint8_t> customer_has_meta;  /// 1 = has a customers.csv row
-  std::span<const int8_t> fn, active;        /// 1, 0, or -1 = empty
-  std::span<const float> age;                /// years; NaN = empty
+  std::span<const int8_t> fn, active;          /// 1, 0, or -1 = empty
+  std::span<const float> age;                  /// years; NaN = empty
   Categorical club_member_status, fashion_news_frequency, postal_code;
 
   // Articles, [n_articles] each.

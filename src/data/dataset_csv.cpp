@@ -43,7 +43,8 @@ void write_dataset_csv(const Dataset& d, const std::string& dir) {
       if (!d.customer_has_meta[size_t(c)]) continue;
       auto flag = [](int8_t v) { return v < 0 ? std::string() : std::to_string(v) + ".0"; };
       float age = d.age[size_t(c)];
-      std::string age_s = std::isnan(age) ? "" : (age == std::floor(age) ? std::to_string(int(age)) + ".0" : format_float(age));
+      std::string age_s =
+          std::isnan(age) ? "" : (age == std::floor(age) ? std::to_string(int(age)) + ".0" : format_float(age));
       put(o, d.customer_id[size_t(c)]);
       o << ',' << flag(d.fn[size_t(c)]) << ',' << flag(d.active[size_t(c)]) << ',';
       put(o, d.club_member_status.at(size_t(c)));

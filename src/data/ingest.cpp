@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "core/artifact.h"
 #include "core/checksum.h"
@@ -22,8 +22,11 @@ namespace fs = std::filesystem;
 namespace fr {
 
 void to_json(nlohmann::json& j, const IngestConfig& c) {
-  j = {{"data", c.data}, {"articles", c.articles}, {"customers", c.customers},
-       {"transactions", c.transactions}, {"on_error", c.on_error}};
+  j = {{"data", c.data},
+       {"articles", c.articles},
+       {"customers", c.customers},
+       {"transactions", c.transactions},
+       {"on_error", c.on_error}};
 }
 void from_json(const nlohmann::json& j, IngestConfig& c) {
   c.data = j.value("data", "");
@@ -56,11 +59,13 @@ IngestInputs resolve_inputs(const IngestConfig& c) {
 namespace {
 
 const std::vector<ColSpec>& customer_schema() {
-  static const std::vector<ColSpec> s = {
-      {"customer_id", ColKind::kStringKey},       {"FN", ColKind::kFlag},
-      {"Active", ColKind::kFlag},                 {"club_member_status", ColKind::kCategory},
-      {"fashion_news_frequency", ColKind::kCategory}, {"age", ColKind::kFloat},
-      {"postal_code", ColKind::kCategory}};
+  static const std::vector<ColSpec> s = {{"customer_id", ColKind::kStringKey},
+                                         {"FN", ColKind::kFlag},
+                                         {"Active", ColKind::kFlag},
+                                         {"club_member_status", ColKind::kCategory},
+                                         {"fashion_news_frequency", ColKind::kCategory},
+                                         {"age", ColKind::kFloat},
+                                         {"postal_code", ColKind::kCategory}};
   return s;
 }
 
@@ -78,7 +83,8 @@ const std::vector<ColSpec>& article_schema() {
 nlohmann::json report_json(const CsvReport& r) {
   nlohmann::json issues = nlohmann::json::array();
   for (auto& i : r.first_issues)
-    issues.push_back({{"line", i.line}, {"column", i.column}, {"field", i.field}, {"reason", i.reason}, {"text", i.text}});
+    issues.push_back(
+        {{"line", i.line}, {"column", i.column}, {"field", i.field}, {"reason", i.reason}, {"text", i.text}});
   return {{"path", r.path},
           {"fingerprint", hex64(r.fingerprint)},
           {"bytes", r.bytes},
@@ -141,13 +147,15 @@ nlohmann::json ingest_files(const IngestInputs& in, const std::string& on_error,
   const size_t n_cust_meta = cust_index.size(), n_art_meta = art_index.size();
   auto t0 = std::chrono::steady_clock::now();
   auto lap = [&](const char* what) {
-    spdlog::debug("ingest: {} at {:.2f} s", what, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    spdlog::debug("ingest: {} at {:.2f} s", what,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   };
   // One chunk per thread: ids first seen in a chunk are merged serially afterwards, and
   // fewer, larger chunks see each id fewer times (1.37 M customers recur in every week).
   uint64_t tx_bytes = file_size(in.transactions);
   uint64_t per_thread = (tx_bytes + uint64_t(opt.threads) - 1) / uint64_t(opt.threads);
-  opt.chunk_bytes = std::max<size_t>(opt.chunk_bytes, size_t((per_thread + kFingerprintBlock - 1) / kFingerprintBlock * kFingerprintBlock));
+  opt.chunk_bytes = std::max<size_t>(
+      opt.chunk_bytes, size_t((per_thread + kFingerprintBlock - 1) / kFingerprintBlock * kFingerprintBlock));
   TransactionChunks tx = read_transactions(in.transactions, cust_index, art_index, opt);
   progress.finish();
   lap("transactions parsed");
@@ -171,19 +179,18 @@ nlohmann::json ingest_files(const IngestInputs& in, const std::string& on_error,
   for (size_t i = 0; i < n_a; ++i) distinct_a += seen_a[i], distinct_a_meta += seen_a[i] && i < n_art_meta;
 
   nlohmann::json summary;
-  summary["transactions"] = {
-      {"rows", tx.rows},
-      {"first_day", format_date(tx.min_day)},
-      {"last_day", format_date(tx.max_day)},
-      {"distinct_customers", distinct_c},
-      {"distinct_customers_with_metadata", distinct_c_meta},
-      {"distinct_articles", distinct_a},
-      {"distinct_articles_with_metadata", distinct_a_meta},
-      {"rows_with_article_metadata", rows_art_meta},
-      {"rows_with_customer_metadata", rows_cust_meta},
-      {"article_ids_without_leading_zero", tx.short_article_ids},
-      {"repeated_rows", tx.repeated_rows},
-      {"file", report_json(tx.report)}};
+  summary["transactions"] = {{"rows", tx.rows},
+                             {"first_day", format_date(tx.min_day)},
+                             {"last_day", format_date(tx.max_day)},
+                             {"distinct_customers", distinct_c},
+                             {"distinct_customers_with_metadata", distinct_c_meta},
+                             {"distinct_articles", distinct_a},
+                             {"distinct_articles_with_metadata", distinct_a_meta},
+                             {"rows_with_article_metadata", rows_art_meta},
+                             {"rows_with_customer_metadata", rows_cust_meta},
+                             {"article_ids_without_leading_zero", tx.short_article_ids},
+                             {"repeated_rows", tx.repeated_rows},
+                             {"file", report_json(tx.report)}};
 
   lap("coverage counted");
   ArtifactWriter w(out_path, kDatasetArtifact, kDatasetVersion);
@@ -301,17 +308,21 @@ IngestOutcome run_ingest(const Workspace& ws, const IngestConfig& c, int threads
 std::string format_ingest_summary(const nlohmann::json& s) {
   std::ostringstream o;
   auto n = [](const nlohmann::json& v) {
-    std::string d = std::to_string(v.get<int64_t>());
-    for (int i = int(d.size()) - 3; i > (d[0] == '-' ? 1 : 0); i -= 3) d.insert(size_t(i), ",");
-    return d;
+    std::string d = std::to_string(v.get<int64_t>()), out;  // thousands separators
+    size_t lead = d[0] == '-' ? 1 : 0;
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (i > lead && (d.size() - i) % 3 == 0) out.push_back(',');
+      out.push_back(d[i]);
+    }
+    return out;
   };
   const auto& t = s["transactions"];
   o << "transactions: " << n(t["rows"]) << " purchases by " << n(t["distinct_customers"]) << " customers, "
     << t["first_day"].get<std::string>() << " .. " << t["last_day"].get<std::string>() << "\n";
   o << "  articles bought: " << n(t["distinct_articles"]) << " distinct, " << n(t["distinct_articles_with_metadata"])
     << " with metadata; " << n(t["rows_with_article_metadata"]) << " purchases of articles with metadata\n";
-  o << "  customers with metadata: " << n(t["distinct_customers_with_metadata"]) << " of "
-    << n(t["distinct_customers"]) << "; " << n(t["rows_with_customer_metadata"]) << " purchases\n";
+  o << "  customers with metadata: " << n(t["distinct_customers_with_metadata"]) << " of " << n(t["distinct_customers"])
+    << "; " << n(t["rows_with_customer_metadata"]) << " purchases\n";
   o << "  repeated rows (same purchase twice, kept): " << n(t["repeated_rows"])
     << "; ids without leading zero: " << n(t["article_ids_without_leading_zero"]) << "\n";
   const auto& c = s["customers"];

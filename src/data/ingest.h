@@ -8,8 +8,8 @@
 namespace fr {
 
 struct IngestConfig {
-  std::string data;          ///< folder with articles.csv, customers.csv, transactions_train.csv
-  std::string articles;      ///< or the files one by one (articles and customers optional)
+  std::string data;      ///< folder with articles.csv, customers.csv, transactions_train.csv
+  std::string articles;  ///< or the files one by one (articles and customers optional)
   std::string customers;
   std::string transactions;
   std::string on_error = "fail";  ///< fail | skip

@@ -67,7 +67,8 @@ inline bool eight_digits(const char* p, uint64_t& value) {
   v -= 0x3030303030303030ULL;
   v = (v * 10) + (v >> 8);
   v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
   value = v;
   return true;
 }
@@ -111,13 +112,16 @@ bool parse_float(std::string_view s, float& out) {
     ++p;
   }
   if (p == e && any) {
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
-                                   1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     int exp10 = dropped - frac_digits;
     double v = double(mant);
-    if (exp10 < 0 && -exp10 <= 22) v /= pow10[-exp10];
-    else if (exp10 > 0 && exp10 <= 22) v *= pow10[exp10];
-    else if (exp10 != 0) v *= std::pow(10.0, exp10);
+    if (exp10 < 0 && -exp10 <= 22)
+      v /= pow10[-exp10];
+    else if (exp10 > 0 && exp10 <= 22)
+      v *= pow10[exp10];
+    else if (exp10 != 0)
+      v *= std::pow(10.0, exp10);
     out = float(neg ? -v : v);
     return true;
   }

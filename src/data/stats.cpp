@@ -15,8 +15,8 @@ nlohmann::json quantiles(std::vector<T> v) {
   auto q = [&](double p) { return v[std::min(v.size() - 1, size_t(p * double(v.size())))]; };
   double sum = 0;
   for (auto x : v) sum += double(x);
-  return {{"p10", q(0.10)}, {"p25", q(0.25)}, {"p50", q(0.50)}, {"p75", q(0.75)},
-          {"p90", q(0.90)}, {"p99", q(0.99)}, {"max", v.back()},  {"mean", sum / double(v.size())}};
+  return {{"p10", q(0.10)}, {"p25", q(0.25)}, {"p50", q(0.50)},  {"p75", q(0.75)},
+          {"p90", q(0.90)}, {"p99", q(0.99)}, {"max", v.back()}, {"mean", sum / double(v.size())}};
 }
 
 }  // namespace
@@ -26,7 +26,8 @@ nlohmann::json dataset_stats(const Dataset& d) {
   nlohmann::json s;
   s["transactions"] = n;
   if (n == 0) return s;
-  std::vector<int32_t> per_c(size_t(d.n_customers()), 0), per_a(size_t(d.n_articles()), 0), last_day(size_t(d.n_customers()), INT32_MIN);
+  std::vector<int32_t> per_c(size_t(d.n_customers()), 0), per_a(size_t(d.n_articles()), 0),
+      last_day(size_t(d.n_customers()), INT32_MIN);
   int32_t first = d.tx_day[0], last = d.tx_day[0];
   int64_t online = 0, repeated = 0, repurchase = 0;
   std::unordered_map<uint64_t, int32_t> first_buy;
@@ -94,8 +95,8 @@ std::string format_stats(const nlohmann::json& s) {
   auto q = [&](const nlohmann::json& j, bool real = false) {
     char b[200];
     if (real)
-      std::snprintf(b, sizeof b, "p10 %.4f  p50 %.4f  p90 %.4f  mean %.4f", j["p10"].get<double>(), j["p50"].get<double>(),
-                    j["p90"].get<double>(), j["mean"].get<double>());
+      std::snprintf(b, sizeof b, "p10 %.4f  p50 %.4f  p90 %.4f  mean %.4f", j["p10"].get<double>(),
+                    j["p50"].get<double>(), j["p90"].get<double>(), j["mean"].get<double>());
     else
       std::snprintf(b, sizeof b, "p10 %g  p25 %g  p50 %g  p75 %g  p90 %g  p99 %g  max %g", j["p10"].get<double>(),
                     j["p25"].get<double>(), j["p50"].get<double>(), j["p75"].get<double>(), j["p90"].get<double>(),
@@ -112,8 +113,8 @@ std::string format_stats(const nlohmann::json& s) {
   row("purchases per customer", q(s["purchases_per_customer"]));
   row("customers with one purchase", pct(s["purchases_per_customer"]["share_one"]));
   row("purchases per article", q(s["purchases_per_article"]));
-  row("share of top 1 % / 10 % articles", pct(s["purchases_per_article"]["top1pct_share"]) + " / " +
-                                              pct(s["purchases_per_article"]["top10pct_share"]));
+  row("share of top 1 % / 10 % articles",
+      pct(s["purchases_per_article"]["top1pct_share"]) + " / " + pct(s["purchases_per_article"]["top10pct_share"]));
   row("repurchase rate (earlier day)", pct(s["repurchase_rate"]));
   row("repeated rows (same day)", pct(s["repeated_row_rate"]));
   row("price", q(s["price"], true));

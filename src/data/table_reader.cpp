@@ -27,7 +27,8 @@ class TableHandler : public RowHandler {
           if (s.empty()) throw RowError{int(i), "empty id"};
           break;
         case ColKind::kArticleKey:
-          if (!parse_article_id(s, parsed_i_[i])) throw RowError{int(i), "article_id is not a number of 1 to 10 digits: '" + std::string(s) + "'"};
+          if (!parse_article_id(s, parsed_i_[i]))
+            throw RowError{int(i), "article_id is not a number of 1 to 10 digits: '" + std::string(s) + "'"};
           break;
         case ColKind::kInt:
         case ColKind::kFlag: {
@@ -35,11 +36,13 @@ class TableHandler : public RowHandler {
           bool dec = false;
           if (!parse_int(s, parsed_i_[i], &dec)) throw RowError{int(i), "not an integer: '" + std::string(s) + "'"};
           int64_t lim = schema_[i].kind == ColKind::kFlag ? 127 : std::numeric_limits<int32_t>::max();
-          if (parsed_i_[i] > lim || parsed_i_[i] < -lim) throw RowError{int(i), "integer out of range: '" + std::string(s) + "'"};
+          if (parsed_i_[i] > lim || parsed_i_[i] < -lim)
+            throw RowError{int(i), "integer out of range: '" + std::string(s) + "'"};
           break;
         }
         case ColKind::kFloat:
-          if (!s.empty() && !parse_float(s, parsed_f_[i])) throw RowError{int(i), "not a number: '" + std::string(s) + "'"};
+          if (!s.empty() && !parse_float(s, parsed_f_[i]))
+            throw RowError{int(i), "not a number: '" + std::string(s) + "'"};
           break;
         default:
           break;
@@ -109,7 +112,8 @@ Table read_table(const std::string& path, const std::vector<ColSpec>& schema, co
   for (auto& s : schema) names.push_back(s.name);
   Table t;
   t.path = path;
-  auto handlers = read_csv(path, names, opt, [&](size_t) { return std::make_unique<TableHandler>(schema); }, t.report);
+  auto handlers = read_csv(
+      path, names, opt, [&](size_t) { return std::make_unique<TableHandler>(schema); }, t.report);
 
   // Merge the chunks in file order.
   t.columns.resize(schema.size());
@@ -133,11 +137,20 @@ Table read_table(const std::string& path, const std::vector<ColSpec>& schema, co
           break;
         }
         case ColKind::kStringKey:
-        case ColKind::kText: dst.text.append(src.text); break;
-        case ColKind::kInt: dst.i32.insert(dst.i32.end(), src.i32.begin(), src.i32.end()); break;
-        case ColKind::kFlag: dst.i8.insert(dst.i8.end(), src.i8.begin(), src.i8.end()); break;
-        case ColKind::kFloat: dst.f32.insert(dst.f32.end(), src.f32.begin(), src.f32.end()); break;
-        case ColKind::kArticleKey: break;
+        case ColKind::kText:
+          dst.text.append(src.text);
+          break;
+        case ColKind::kInt:
+          dst.i32.insert(dst.i32.end(), src.i32.begin(), src.i32.end());
+          break;
+        case ColKind::kFlag:
+          dst.i8.insert(dst.i8.end(), src.i8.begin(), src.i8.end());
+          break;
+        case ColKind::kFloat:
+          dst.f32.insert(dst.f32.end(), src.f32.begin(), src.f32.end());
+          break;
+        case ColKind::kArticleKey:
+          break;
       }
     }
     hp.reset();
@@ -150,18 +163,21 @@ Table read_table(const std::string& path, const std::vector<ColSpec>& schema, co
   std::string first_dup;
   for (size_t r = 0; r < size_t(t.rows); ++r) {
     bool inserted = false;
-    if (schema[0].kind == ColKind::kStringKey) key.key_index.insert(key.text[r], &inserted);
-    else key.article_index.insert(article_keys[r], &inserted);
+    if (schema[0].kind == ColKind::kStringKey)
+      key.key_index.insert(key.text[r], &inserted);
+    else
+      key.article_index.insert(article_keys[r], &inserted);
     if (!inserted) {
       keep[r] = 0;
       if (!dups++)
-        first_dup = schema[0].kind == ColKind::kStringKey ? std::string(key.text[r]) : format_article_id(article_keys[r]);
+        first_dup =
+            schema[0].kind == ColKind::kStringKey ? std::string(key.text[r]) : format_article_id(article_keys[r]);
     }
   }
   if (dups && opt.on_error == OnError::kFail)
-    throw DataError(SourceLocation{path, 0, 0, schema[0].name},
-                    std::to_string(dups) + " repeated id(s), the first '" + first_dup +
-                        "' (--on-error skip keeps the first row of each)");
+    throw DataError(SourceLocation{path, 0, 0, schema[0].name}, std::to_string(dups) + " repeated id(s), the first '" +
+                                                                    first_dup +
+                                                                    "' (--on-error skip keeps the first row of each)");
   if (dups) {
     t.duplicates_skipped = dups;
     t.rows -= dups;

@@ -29,16 +29,16 @@ struct ColSpec {
 /// One column after reading: only the member of its kind is filled, [n_rows] long.
 struct TableColumn {
   ColSpec spec;
-  StringIdIndex key_index;     // kStringKey: keys in row order, ids = row numbers
-  IntIdIndex article_index;    // kArticleKey
-  std::vector<int32_t> i32;    // kInt, and kCategory codes
-  std::vector<int8_t> i8;      // kFlag
-  std::vector<float> f32;      // kFloat
-  StringIdIndex dict;          // kCategory values
-  StringArena text;            // kText
-  int64_t empty = 0;           // quirk counts
-  int64_t decimal_written = 0; // ints written as "55.0"
-  int64_t short_ids = 0;       // article ids without leading zeros
+  StringIdIndex key_index;      // kStringKey: keys in row order, ids = row numbers
+  IntIdIndex article_index;     // kArticleKey
+  std::vector<int32_t> i32;     // kInt, and kCategory codes
+  std::vector<int8_t> i8;       // kFlag
+  std::vector<float> f32;       // kFloat
+  StringIdIndex dict;           // kCategory values
+  StringArena text;             // kText
+  int64_t empty = 0;            // quirk counts
+  int64_t decimal_written = 0;  // ints written as "55.0"
+  int64_t short_ids = 0;        // article ids without leading zeros
 };
 
 struct Table {

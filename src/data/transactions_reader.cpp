@@ -36,11 +36,13 @@ class TxHandler : public RowHandler {
     }
     if (f[1].empty()) throw RowError{1, "empty customer_id"};
     int64_t aid;
-    if (!parse_article_id(f[2], aid)) throw RowError{2, "article_id is not a number of 1 to 10 digits: '" + std::string(f[2]) + "'"};
+    if (!parse_article_id(f[2], aid))
+      throw RowError{2, "article_id is not a number of 1 to 10 digits: '" + std::string(f[2]) + "'"};
     float p;
     if (!parse_float(f[3], p)) throw RowError{3, "price is not a number: '" + std::string(f[3]) + "'"};
     int64_t ch;
-    if (!parse_int(f[4], ch) || ch < 0 || ch > 127) throw RowError{4, "sales_channel_id is not a small integer: '" + std::string(f[4]) + "'"};
+    if (!parse_int(f[4], ch) || ch < 0 || ch > 127)
+      throw RowError{4, "sales_channel_id is not a small integer: '" + std::string(f[4]) + "'"};
 
     Pending& q = pend_[n_pend_++];
     q = Pending{d, f[1], aid, p, int8_t(ch), f[2].size() < 10};
@@ -68,8 +70,8 @@ class TxHandler : public RowHandler {
       int32_t a = articles_.find(q.article);
       if (a < 0) a = -1 - new_articles.insert(q.article);
       if (q.short_id) ++short_ids;
-      if (!day.empty() && day.back() == q.day && customer.back() == c && article.back() == a && price.back() == q.price &&
-          channel.back() == q.channel)
+      if (!day.empty() && day.back() == q.day && customer.back() == c && article.back() == a &&
+          price.back() == q.price && channel.back() == q.channel)
         ++repeated;
       day.push_back(q.day);
       customer.push_back(c);
@@ -113,9 +115,9 @@ TransactionChunks read_transactions(const std::string& path, StringIdIndex& cust
                                     const CsvOptions& opt) {
   TransactionChunks out;
   size_t expected = opt.chunk_bytes / 90 + 1024;
-  auto handlers = read_csv(path, {"t_dat", "customer_id", "article_id", "price", "sales_channel_id"}, opt,
-                           [&](size_t) { return std::make_unique<TxHandler>(customers, articles, expected); },
-                           out.report);
+  auto handlers = read_csv(
+      path, {"t_dat", "customer_id", "article_id", "price", "sales_channel_id"}, opt,
+      [&](size_t) { return std::make_unique<TxHandler>(customers, articles, expected); }, out.report);
   spdlog::debug("transactions: {} chunks parsed", handlers.size());
   // Give ids to the customers and articles seen only here, in file order, then patch the
   // placeholders (in parallel: it touches every row).
@@ -134,7 +136,8 @@ TransactionChunks read_transactions(const std::string& path, StringIdIndex& cust
     } else {
       cust_map[i] = customers.insert_all(h.new_customers);
     }
-    for (size_t k = 0; k < h.new_articles.size(); ++k) art_map[i].push_back(articles.insert(h.new_articles.key(int32_t(k))));
+    for (size_t k = 0; k < h.new_articles.size(); ++k)
+      art_map[i].push_back(articles.insert(h.new_articles.key(int32_t(k))));
     out.short_article_ids += h.short_ids;
     out.repeated_rows += h.repeated;
     if (!h.day.empty()) {

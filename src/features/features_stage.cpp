@@ -31,7 +31,8 @@ std::string feature_report_markdown(const nlohmann::json& report) {
   std::ostringstream o;
   o << "# Feature report\n\nFeatures as of " << report["as_of"].get<std::string>()
     << " (the first validation day), computed from training days only.\n\n"
-    << "| feature | type | source | mean | std | median | min | max | missing |\n|---|---|---|---|---|---|---|---|---|\n";
+    << "| feature | type | source | mean | std | median | min | max | missing "
+       "|\n|---|---|---|---|---|---|---|---|---|\n";
   auto num = [](const nlohmann::json& v) {
     if (!v.is_number()) return std::string("");
     char b[32];
@@ -60,7 +61,8 @@ nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int th
   }
   auto t0 = std::chrono::steady_clock::now();
   auto lap = [&](const char* what) {
-    spdlog::info("features: {} ({:.1f} s)", what, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    spdlog::info("features: {} ({:.1f} s)", what,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   };
   Dataset d = Dataset::load(ws.path(kDatasetFile));
   ValidationTruth truth;

@@ -21,7 +21,7 @@ inline constexpr const char* kFeaturesFile = "features.frc";
 inline constexpr uint32_t kFeaturesVersion = 1;
 
 struct FeaturesConfig {
-  int64_t negatives = 4;                    ///< negatives per validation positive
+  int64_t negatives = 4;                         ///< negatives per validation positive
   std::string negative_sampling = "popularity";  ///< uniform | popularity
   int64_t seed = 42;
 };

@@ -14,9 +14,9 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 }
 
 const std::vector<std::string>& PairFeaturizer::names() {
-  static const std::vector<std::string> n = {"times_bought",     "days_since_bought",  "same_product_bought",
-                                             "share_product_type", "share_colour",      "share_department",
-                                             "price_vs_customer", "age_bucket_popularity", "customer_purchases"};
+  static const std::vector<std::string> n = {"times_bought",       "days_since_bought",     "same_product_bought",
+                                             "share_product_type", "share_colour",          "share_department",
+                                             "price_vs_customer",  "age_bucket_popularity", "customer_purchases"};
   return n;
 }
 

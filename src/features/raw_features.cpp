@@ -117,7 +117,8 @@ RawTable customer_features(const Dataset& d, const Split& s, int threads) {
   std::vector<Pref> prefs;
   for (const char* name : {"index_group_name", "product_group_name", "perceived_colour_master_name"}) {
     Pref p{d.category(name), t.num.size()};
-    for (size_t v = 0; v < p.cat.values.size(); ++v) t.add_num(std::string("share_") + name + "=" + std::string(p.cat.values[v]));
+    for (size_t v = 0; v < p.cat.values.size(); ++v)
+      t.add_num(std::string("share_") + name + "=" + std::string(p.cat.values[v]));
     prefs.push_back(p);
   }
 
@@ -263,8 +264,10 @@ RawTable article_features(const Dataset& d, const Split& s, int threads) {
         sq += double(p) * p;
         first = std::min(first, day);
         all.push_back(c);
-        if (ref - day <= 7) last7.push_back(c);
-        else if (ref - day <= 14) ++prev7;
+        if (ref - day <= 7)
+          last7.push_back(c);
+        else if (ref - day <= 14)
+          ++prev7;
         if (ref - day <= 30) last30.push_back(c);
       }
       auto distinct = [](std::vector<int32_t>& v) {
@@ -285,9 +288,9 @@ RawTable article_features(const Dataset& d, const Split& s, int threads) {
       since_first[a] = float(ref - first);
     }
   });
-  for (const char* name : {"product_group_name", "graphical_appearance_name", "colour_group_name",
-                           "perceived_colour_value_name", "perceived_colour_master_name", "index_name",
-                           "index_group_name", "garment_group_name"})
+  for (const char* name :
+       {"product_group_name", "graphical_appearance_name", "colour_group_name", "perceived_colour_value_name",
+        "perceived_colour_master_name", "index_name", "index_group_name", "garment_group_name"})
     copy_category(t, d, name, false);
   for (const char* name : {"product_type_name", "department_name", "section_name"}) copy_category(t, d, name, true);
   {

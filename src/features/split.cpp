@@ -65,10 +65,14 @@ nlohmann::json run_split(const Workspace& ws, const SplitConfig& c, bool force) 
   ValidationTruth t = validation_truth(d, s);
   int64_t train_rows = 0, val_rows = 0;
   for (int32_t day : d.tx_day) train_rows += s.is_train(day), val_rows += s.is_val(day);
-  nlohmann::json meta = {{"val_start", format_date(s.val_start)}, {"val_end", format_date(s.val_end)},
-                         {"val_start_day", s.val_start},          {"val_end_day", s.val_end},
-                         {"train_rows", train_rows},              {"val_rows", val_rows},
-                         {"val_customers", t.customers.size()},   {"val_pairs", t.articles.size()}};
+  nlohmann::json meta = {{"val_start", format_date(s.val_start)},
+                         {"val_end", format_date(s.val_end)},
+                         {"val_start_day", s.val_start},
+                         {"val_end_day", s.val_end},
+                         {"train_rows", train_rows},
+                         {"val_rows", val_rows},
+                         {"val_customers", t.customers.size()},
+                         {"val_pairs", t.articles.size()}};
   ArtifactWriter w(ws.path(kSplitFile), kSplitArtifact, kSplitVersion);
   w.add("val.customers", t.customers);
   w.add("val.offsets", t.offsets);

@@ -121,7 +121,8 @@ void FeatureTransform::apply(const RawTable& t, std::vector<float>& x, std::vect
   });
 }
 
-void FeatureTransform::apply_row(const std::map<std::string, float>& nums, const std::map<std::string, std::string>& cats,
+void FeatureTransform::apply_row(const std::map<std::string, float>& nums,
+                                 const std::map<std::string, std::string>& cats,
                                  const std::map<std::string, int32_t>& codes, float* x, int32_t* idx) const {
   size_t col = 0, ic = 0;
   for (auto& s : nums_) {
@@ -152,10 +153,19 @@ void FeatureTransform::apply_row(const std::map<std::string, float>& nums, const
 nlohmann::json FeatureTransform::to_json() const {
   nlohmann::json j = {{"nums", nlohmann::json::array()}, {"cats", nlohmann::json::array()}};
   for (auto& n : nums_)
-    j["nums"].push_back({{"name", n.name}, {"median", n.median}, {"mean", n.mean}, {"std", n.std}, {"min", n.min},
-                         {"max", n.max}, {"missing", n.missing}, {"flag", n.flag}});
+    j["nums"].push_back({{"name", n.name},
+                         {"median", n.median},
+                         {"mean", n.mean},
+                         {"std", n.std},
+                         {"min", n.min},
+                         {"max", n.max},
+                         {"missing", n.missing},
+                         {"flag", n.flag}});
   for (auto& c : cats_)
-    j["cats"].push_back({{"name", c.name}, {"embed", c.embed}, {"values", c.values}, {"cardinality", c.cardinality},
+    j["cats"].push_back({{"name", c.name},
+                         {"embed", c.embed},
+                         {"values", c.values},
+                         {"cardinality", c.cardinality},
                          {"missing", c.missing}});
   return j;
 }
@@ -175,8 +185,15 @@ FeatureTransform FeatureTransform::from_json(const nlohmann::json& j) {
 nlohmann::json FeatureTransform::report(const std::string& source) const {
   nlohmann::json r = nlohmann::json::array();
   for (auto& n : nums_)
-    r.push_back({{"name", n.name}, {"type", "number, standardised"}, {"source", source}, {"mean", n.mean},
-                 {"std", n.std}, {"median", n.median}, {"min", n.min}, {"max", n.max}, {"missing", n.missing},
+    r.push_back({{"name", n.name},
+                 {"type", "number, standardised"},
+                 {"source", source},
+                 {"mean", n.mean},
+                 {"std", n.std},
+                 {"median", n.median},
+                 {"min", n.min},
+                 {"max", n.max},
+                 {"missing", n.missing},
                  {"missing_flag", n.flag}});
   for (auto& c : cats_)
     r.push_back({{"name", c.name},

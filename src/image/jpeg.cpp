@@ -1,11 +1,11 @@
 #include "image/jpeg.h"
 
+#include <jpeglib.h>
+#include <unistd.h>
 #include <csetjmp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <jpeglib.h>
-#include <unistd.h>
 
 #include "core/error.h"
 

@@ -9,7 +9,9 @@
 namespace fr::synth {
 namespace {
 
-bool in_rect(float x, float y, float x0, float x1, float y0, float y1) { return x >= x0 && x < x1 && y >= y0 && y < y1; }
+bool in_rect(float x, float y, float x0, float x1, float y0, float y1) {
+  return x >= x0 && x < x1 && y >= y0 && y < y1;
+}
 bool in_ellipse(float x, float y, float cx, float cy, float rx, float ry) {
   float dx = (x - cx) / rx, dy = (y - cy) / ry;
   return dx * dx + dy * dy <= 1;
@@ -36,19 +38,24 @@ bool inside(Shape s, float x, float y) {
     case Shape::kShorts:
       return in_rect(x, y, 0.28f, 0.72f, 0.25f, 0.42f) || in_rect(x, y, 0.28f, 0.48f, 0.42f, 0.62f) ||
              in_rect(x, y, 0.52f, 0.72f, 0.42f, 0.62f);
-    case Shape::kSkirt: return in_trapezoid(x, y, 0.2f, 0.72f, 0.4f, 0.66f);
+    case Shape::kSkirt:
+      return in_trapezoid(x, y, 0.2f, 0.72f, 0.4f, 0.66f);
     case Shape::kDress:
       return in_trapezoid(x, y, 0.12f, 0.4f, 0.3f, 0.34f) || in_trapezoid(x, y, 0.4f, 0.9f, 0.34f, 0.72f);
     case Shape::kBra:
       return in_ellipse(x, y, 0.38f, 0.45f, 0.13f, 0.11f) || in_ellipse(x, y, 0.62f, 0.45f, 0.13f, 0.11f) ||
              in_rect(x, y, 0.22f, 0.78f, 0.5f, 0.56f);
-    case Shape::kBriefs: return in_trapezoid(x, y, 0.35f, 0.62f, 0.56f, 0.16f);
-    case Shape::kSock: return in_rect(x, y, 0.4f, 0.56f, 0.2f, 0.72f) || in_rect(x, y, 0.4f, 0.72f, 0.6f, 0.72f);
-    case Shape::kShoe: return in_ellipse(x, y, 0.5f, 0.62f, 0.32f, 0.11f) || in_rect(x, y, 0.3f, 0.5f, 0.42f, 0.6f);
+    case Shape::kBriefs:
+      return in_trapezoid(x, y, 0.35f, 0.62f, 0.56f, 0.16f);
+    case Shape::kSock:
+      return in_rect(x, y, 0.4f, 0.56f, 0.2f, 0.72f) || in_rect(x, y, 0.4f, 0.72f, 0.6f, 0.72f);
+    case Shape::kShoe:
+      return in_ellipse(x, y, 0.5f, 0.62f, 0.32f, 0.11f) || in_rect(x, y, 0.3f, 0.5f, 0.42f, 0.6f);
     case Shape::kBag:
       return in_rect(x, y, 0.25f, 0.75f, 0.4f, 0.8f) ||
              (in_ellipse(x, y, 0.5f, 0.4f, 0.18f, 0.14f) && !in_ellipse(x, y, 0.5f, 0.4f, 0.13f, 0.1f));
-    case Shape::kSmall: return in_ellipse(x, y, 0.5f, 0.5f, 0.2f, 0.14f);
+    case Shape::kSmall:
+      return in_ellipse(x, y, 0.5f, 0.5f, 0.2f, 0.14f);
   }
   return false;
 }
@@ -80,7 +87,8 @@ RgbImage draw_picture(const Look& look, int width, uint64_t seed) {
   };
   std::vector<Blob> blobs;
   if (pat == Pattern::kPrint)
-    for (int i = 0; i < 14; ++i) blobs.push_back({float(r.uniform()), float(r.uniform()), float(0.03 + 0.05 * r.uniform())});
+    for (int i = 0; i < 14; ++i)
+      blobs.push_back({float(r.uniform()), float(r.uniform()), float(0.03 + 0.05 * r.uniform())});
   int period = std::max(6, width / 14);
   float garment_top = 1, garment_bottom = 0;
   for (int y = 0; y < img.height; ++y)
@@ -100,21 +108,32 @@ RgbImage draw_picture(const Look& look, int width, uint64_t seed) {
       bool accent = false;
       float mult = 1;
       switch (pat) {
-        case Pattern::kSolid: break;
-        case Pattern::kStripe: accent = (y % period) < period * 3 / 10; break;
+        case Pattern::kSolid:
+          break;
+        case Pattern::kStripe:
+          accent = (y % period) < period * 3 / 10;
+          break;
         case Pattern::kDot: {
           int cx = (x % period) - period / 2, cy = (y % period) - period / 2;
           accent = cx * cx + cy * cy <= (period / 4) * (period / 4);
           break;
         }
-        case Pattern::kCheck: accent = (x % period) < period / 5 || (y % period) < period / 5; break;
+        case Pattern::kCheck:
+          accent = (x % period) < period / 5 || (y % period) < period / 5;
+          break;
         case Pattern::kPrint:
           for (auto& bl : blobs)
             if (in_ellipse(nx, ny, bl.x, bl.y, bl.r, bl.r / 1.5f)) accent = true;
           break;
-        case Pattern::kMelange: mult = 1 + 0.12f * float(r.uniform() * 2 - 1); break;
-        case Pattern::kDenim: mult = ((x + y) % 4 == 0) ? 0.75f : 1.f; break;
-        case Pattern::kBlock: accent = ny > garment_top + 0.62f * (garment_bottom - garment_top); break;
+        case Pattern::kMelange:
+          mult = 1 + 0.12f * float(r.uniform() * 2 - 1);
+          break;
+        case Pattern::kDenim:
+          mult = ((x + y) % 4 == 0) ? 0.75f : 1.f;
+          break;
+        case Pattern::kBlock:
+          accent = ny > garment_top + 0.62f * (garment_bottom - garment_top);
+          break;
       }
       const float* c = accent ? acc : b;
       for (int k = 0; k < 3; ++k) px[k] = uint8_t(std::clamp(c[k] * mult, 0.f, 255.f));

@@ -15,6 +15,7 @@
 
 #include "core/artifact.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "data/parse.h"
 #include "synth/picture.h"
@@ -25,10 +26,17 @@ namespace fs = std::filesystem;
 namespace fr::synth {
 
 void to_json(nlohmann::json& j, const SynthConfig& c) {
-  j = {{"out", c.out},         {"preset", c.preset},       {"seed", c.seed},
-       {"images", c.images},   {"customers", c.customers}, {"articles", c.articles},
-       {"purchases", c.purchases}, {"days", c.days},       {"truth_top_k", c.truth_top_k},
-       {"metadata_noise", c.metadata_noise}, {"image_width", c.image_width}};
+  j = {{"out", c.out},
+       {"preset", c.preset},
+       {"seed", c.seed},
+       {"images", c.images},
+       {"customers", c.customers},
+       {"articles", c.articles},
+       {"purchases", c.purchases},
+       {"days", c.days},
+       {"truth_top_k", c.truth_top_k},
+       {"metadata_noise", c.metadata_noise},
+       {"image_width", c.image_width}};
 }
 void from_json(const nlohmann::json& j, SynthConfig& c) {
   SynthConfig d;
@@ -94,29 +102,6 @@ struct TruthRow {
   int32_t customer;
   std::vector<std::pair<float, int32_t>> top;  // (prob, article), descending
 };
-
-template <class F>
-void parallel_for(size_t n, int threads, F&& f) {
-  std::atomic<size_t> next{0};
-  std::exception_ptr err;
-  std::mutex mu;
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) {
-      try {
-        f(i);
-      } catch (...) {
-        std::lock_guard lk(mu);
-        if (!err) err = std::current_exception();
-        next = n;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (err) std::rethrow_exception(err);
-}
 
 bool in_sale(int32_t t) {
   int doy = ((t + 262) % 365 + 365) % 365;
@@ -240,8 +225,8 @@ void write_articles(const World& w, const std::string& path) {
       << ',' << quoted(t.group) << ',' << g.no << ',' << quoted(g.name) << ',' << code << ',' << c.name << ','
       << c.value_id << ',' << c.value_name << ',' << c.master_id << ',' << c.master_name << ',' << d.no << ','
       << quoted(d.name) << ',' << d.index_code << ',' << quoted(d.index_name) << ',' << d.index_group_no << ','
-      << quoted(d.index_group_name) << ',' << d.section_no << ',' << quoted(d.section_name) << ','
-      << t.garment_group_no << ',' << quoted(t.garment_group_name) << ',' << quoted(p.desc) << '\n';
+      << quoted(d.index_group_name) << ',' << d.section_no << ',' << quoted(d.section_name) << ',' << t.garment_group_no
+      << ',' << quoted(t.garment_group_name) << ',' << quoted(p.desc) << '\n';
   }
   out.close();
 }
@@ -363,7 +348,7 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
   Progress progress("synth purchases", uint64_t(cfg.purchases), "rows");
   parallel_for(n_blocks, threads, [&](size_t b) {
     std::vector<std::pair<int32_t, int32_t>> hist;  // (article, day)
-    std::vector<double> cum;                         // prefix sums of exp((day - start) / 90)
+    std::vector<double> cum;                        // prefix sums of exp((day - start) / 90)
     std::vector<int32_t> session_days;
     std::vector<int32_t> session_sizes;
     for (size_t ci = b * block; ci < std::min(w.customers.size(), (b + 1) * block); ++ci) {
@@ -463,7 +448,8 @@ nlohmann::json run_synth(const SynthConfig& cfg_in, int threads) {
       std::string dir = cfg.out + "/images/" + id.substr(0, 3);
       fs::create_directories(dir);
       Look look{product_types()[a.type].shape, a.colour, a.appearance, a.shade};
-      write_jpeg(dir + "/" + id + ".jpg", draw_picture(look, int(cfg.image_width), uint64_t(cfg.seed) ^ uint64_t(a.id)));
+      write_jpeg(dir + "/" + id + ".jpg",
+                 draw_picture(look, int(cfg.image_width), uint64_t(cfg.seed) ^ uint64_t(a.id)));
       pics.add(1);
     });
     pics.finish();

@@ -78,9 +78,9 @@ std::span<const Colour> colours() {
 std::span<const Appearance> appearances() {
   using P = Pattern;
   static const Appearance v[] = {
-      {1010016, "Solid", P::kSolid, 0.55f},         {1010001, "All over pattern", P::kPrint, 0.10f},
-      {1010023, "Denim", P::kDenim, 0.07f},         {1010010, "Melange", P::kMelange, 0.07f},
-      {1010017, "Stripe", P::kStripe, 0.05f},       {1010004, "Check", P::kCheck, 0.04f},
+      {1010016, "Solid", P::kSolid, 0.55f},           {1010001, "All over pattern", P::kPrint, 0.10f},
+      {1010023, "Denim", P::kDenim, 0.07f},           {1010010, "Melange", P::kMelange, 0.07f},
+      {1010017, "Stripe", P::kStripe, 0.05f},         {1010004, "Check", P::kCheck, 0.04f},
       {1010014, "Placement print", P::kPrint, 0.03f}, {1010006, "Dot", P::kDot, 0.03f},
       {1010005, "Colour blocking", P::kBlock, 0.03f}, {1010008, "Front print", P::kPrint, 0.03f},
   };

@@ -8,7 +8,20 @@
 namespace fr::synth {
 
 /// A rough garment silhouette for the picture.
-enum class Shape : uint8_t { kTop, kLongSleeve, kTrousers, kShorts, kSkirt, kDress, kBra, kBriefs, kSock, kShoe, kBag, kSmall };
+enum class Shape : uint8_t {
+  kTop,
+  kLongSleeve,
+  kTrousers,
+  kShorts,
+  kSkirt,
+  kDress,
+  kBra,
+  kBriefs,
+  kSock,
+  kShoe,
+  kBag,
+  kSmall
+};
 
 struct ProductType {
   int32_t no;

@@ -1,14 +1,15 @@
 #include "synth/world.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <array>
-#include <atomic>
 #include <numeric>
 #include <thread>
 
+#include "core/parallel.h"
 #include "synth/rng.h"
 
 namespace fr::synth {
@@ -19,14 +20,16 @@ constexpr double kClubShare[] = {0.927, 0.068, 0.0005, 0.0045};
 constexpr const char* kNews[] = {"NONE", "Regularly", "Monthly", "None", ""};
 constexpr double kNewsShare[] = {0.635, 0.351, 0.0007, 0.0013, 0.012};
 
-constexpr const char* kNameWords[] = {"Atlanta", "Luna", "Tilda", "Harlow", "Jade", "Marty", "Skinny", "Slim",
-                                      "Relaxed", "Basic", "Essential", "Soft", "Cosy", "Perrie", "Mom", "Wide",
-                                      "Cropped", "Oversized", "Fancy", "Classic", "Summer", "Winter", "Nora", "Kim"};
-constexpr const char* kMaterials[] = {"soft cotton jersey", "fine-knit fabric", "woven viscose", "washed denim",
-                                      "ribbed jersey", "recycled polyester", "linen blend", "stretch twill"};
-constexpr const char* kFeatures[] = {"a round neckline", "long sleeves", "short sleeves", "a concealed zip",
-                                     "side pockets", "an elasticated waist", "narrow shoulder straps",
-                                     "a straight-cut hem", "buttons down the front", "dropped shoulders"};
+constexpr const char* kNameWords[] = {"Atlanta", "Luna",    "Tilda",   "Harlow", "Jade",      "Marty",
+                                      "Skinny",  "Slim",    "Relaxed", "Basic",  "Essential", "Soft",
+                                      "Cosy",    "Perrie",  "Mom",     "Wide",   "Cropped",   "Oversized",
+                                      "Fancy",   "Classic", "Summer",  "Winter", "Nora",      "Kim"};
+constexpr const char* kMaterials[] = {"soft cotton jersey", "fine-knit fabric",   "woven viscose", "washed denim",
+                                      "ribbed jersey",      "recycled polyester", "linen blend",   "stretch twill"};
+constexpr const char* kFeatures[] = {"a round neckline",       "long sleeves",       "short sleeves",
+                                     "a concealed zip",        "side pockets",       "an elasticated waist",
+                                     "narrow shoulder straps", "a straight-cut hem", "buttons down the front",
+                                     "dropped shoulders"};
 
 template <size_t N>
 size_t pick(Rng& r, const double (&share)[N]) {
@@ -59,18 +62,6 @@ std::string hex_id(uint64_t seed, uint64_t index, uint64_t salt) {
     for (int i = 0; i < 16; ++i, x >>= 4) s[size_t(w * 16 + i)] = d[x & 15];
   }
   return s;
-}
-
-template <class F>
-void parallel_for(size_t n, int threads, F&& f) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
 }
 
 /// Day of the year (0-based) of day index t, where t = 0 is 2018-09-20 (day 262 of 2018).
@@ -151,7 +142,8 @@ World build_world(const SynthConfig& cfg, int threads) {
       bool under = g == "Underwear" || g == "Swimwear" || g == "Socks & Tights" || g == "Nightwear";
       bool acc = g == "Accessories" || g == "Shoes";
       if (under ? (idx == "B" || depts[k].no == 5832 || depts[k].no == 8316)
-                : acc ? idx == "C" : (idx != "B" && idx != "C"))
+          : acc ? idx == "C"
+                : (idx != "B" && idx != "C"))
         fit.push_back(k);
     }
     size_t dept = fit[pr.below(uint32_t(fit.size()))];
@@ -188,7 +180,8 @@ World build_world(const SynthConfig& cfg, int threads) {
       a.appearance = uint8_t(pr.chance(0.8) ? app : pick_weighted(pr, app_c));
       a.colour_meta = a.colour;
       a.appearance_meta = a.appearance;
-      if (pr.chance(cfg.metadata_noise)) a.colour_meta = uint8_t((c + 1 + pr.below(uint32_t(cols.size() - 1))) % cols.size());
+      if (pr.chance(cfg.metadata_noise))
+        a.colour_meta = uint8_t((c + 1 + pr.below(uint32_t(cols.size() - 1))) % cols.size());
       if (pr.chance(cfg.metadata_noise))
         a.appearance_meta = uint8_t((a.appearance + 1 + pr.below(uint32_t(apps.size() - 1))) % apps.size());
       a.dept = uint8_t(dept);
@@ -261,8 +254,10 @@ World build_world(const SynthConfig& cfg, int threads) {
     changed = false;
     for (size_t i = 0; i < raw.size() && sum != cfg.purchases; ++i) {
       Customer& c = w.customers[i];
-      if (sum < cfg.purchases && raw[i] > 0) ++c.n_items, ++sum, changed = true;
-      else if (sum > cfg.purchases && c.n_items > 1) --c.n_items, --sum, changed = true;
+      if (sum < cfg.purchases && raw[i] > 0)
+        ++c.n_items, ++sum, changed = true;
+      else if (sum > cfg.purchases && c.n_items > 1)
+        --c.n_items, --sum, changed = true;
     }
   }
   std::sort(w.customers.begin(), w.customers.end(), [](const Customer& a, const Customer& b) { return a.id < b.id; });

@@ -27,8 +27,8 @@ struct Article {
   int64_t id = 0;
   int32_t product = 0;  // index into World::products
   uint8_t type = 0, colour = 0, colour_meta = 0, appearance = 0, appearance_meta = 0, dept = 0;
-  float shade = 0;      // hidden: lighter (>0) or darker (<0) than the colour's swatch
-  int32_t sek = 0;      // list price in SEK; the CSV price is sek / 5900
+  float shade = 0;  // hidden: lighter (>0) or darker (<0) than the colour's swatch
+  int32_t sek = 0;  // list price in SEK; the CSV price is sek / 5900
   float base_pop = 0;
   int32_t launch = 0;   // day index (0 = first day), may be negative
   float half_life = 0;  // days

@@ -36,7 +36,7 @@ inline void write_quirky_fixture(const std::string& dir) {
              "2018-09-20,c1,0663713001,0.050830508474576264,2\n"
              "2018-09-20,c1,0663713001,0.050830508474576264,2\n"  // repeated row = second unit
              "2018-09-20,c2,111565001,0.0169322033898305,1\n"
-             "2018-09-21,c9,0999999001,0.03,2\n"                 // customer and article without metadata
+             "2018-09-21,c9,0999999001,0.03,2\n"  // customer and article without metadata
              "2018-09-22,c3,0999999001,0.03,1\n"
              "2018-09-22,c9,0888888001,0.02,2\n");
 }

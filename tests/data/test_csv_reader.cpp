@@ -34,7 +34,8 @@ std::vector<std::string> read_all(const std::string& path, CsvReport& rep, OnErr
   opt.threads = threads;
   opt.on_error = on_error;
   opt.chunk_bytes = kFingerprintBlock;
-  auto hs = read_csv(path, cols, opt, [](size_t) { return std::make_unique<Numeric>(); }, rep);
+  auto hs = read_csv(
+      path, cols, opt, [](size_t) { return std::make_unique<Numeric>(); }, rep);
   std::vector<std::string> out;
   for (auto& h : hs)
     for (auto& r : static_cast<Collect&>(*h).rows) out.push_back(r);
@@ -56,7 +57,9 @@ TEST(CsvReader, QuotedFieldsWithCommasAndEscapedQuotes) {
 
 TEST(CsvReader, CrlfBomBlankLinesAndNoFinalNewline) {
   test::TempDir d;
-  test::write_file(d / "f.csv", "\xEF\xBB\xBF" "a,b,c\r\nx,1,y\r\n\r\nz,2,\"w\"\r\nq,3,r");
+  test::write_file(d / "f.csv",
+                   "\xEF\xBB\xBF"
+                   "a,b,c\r\nx,1,y\r\n\r\nz,2,\"w\"\r\nq,3,r");
   CsvReport rep;
   auto rows = read_all(d / "f.csv", rep);
   ASSERT_EQ(rows.size(), 3u);
@@ -204,9 +207,12 @@ TEST(CsvReader, RandomRowsOfEveryLengthSplitAsWritten) {
     int len = int(rng() % 40);
     for (int i = 0; i < len; ++i) {
       int k = int(rng() % 40);
-      if (allow_special && k == 0) f += ',';
-      else if (allow_special && k == 1) f += '"';
-      else f += char('a' + k % 26);
+      if (allow_special && k == 0)
+        f += ',';
+      else if (allow_special && k == 1)
+        f += '"';
+      else
+        f += char('a' + k % 26);
     }
     return f;
   };

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "data/dataset.h"
+#include "data/fixture.h"
 #include "data/ingest.h"
 #include "data/parse.h"
 #include "features/features_stage.h"
@@ -13,7 +14,6 @@
 #include "features/raw_features.h"
 #include "features/split.h"
 #include "features/transform.h"
-#include "data/fixture.h"
 #include "test_util.h"
 
 using namespace fr;
@@ -33,14 +33,15 @@ const char* kValRows =
 /// A hand-made shop: 3 customers, 3 articles with metadata (A1 and A2 share a product),
 /// one article only in transactions; validation = 2020-09-16 .. 2020-09-22.
 Dataset make_shop(const test::TempDir& d, const std::string& val_rows = kValRows) {
-  test::write_file(d / "articles.csv",
-                   std::string(test::kArticlesHeader) +
-                       "0100000001,100000,Top A,254,Top,Garment Upper body,1010016,Solid,09,Black,4,Dark,5,Black,1636,"
-                       "Jersey fancy,A,Ladieswear,1,Ladieswear,15,Womens Everyday Collection,1005,Jersey Fancy,x\n"
-                       "0100000002,100000,Top A,254,Top,Garment Upper body,1010016,Solid,10,White,3,Light,9,White,1636,"
-                       "Jersey fancy,A,Ladieswear,1,Ladieswear,15,Womens Everyday Collection,1005,Jersey Fancy,x\n"
-                       "0200000001,200000,Jeans B,272,Trousers,Garment Lower body,1010023,Denim,09,Black,4,Dark,5,Black,"
-                       "5672,Denim trousers,F,Menswear,3,Menswear,56,Denim Men,1016,Trousers Denim,y\n");
+  test::write_file(
+      d / "articles.csv",
+      std::string(test::kArticlesHeader) +
+          "0100000001,100000,Top A,254,Top,Garment Upper body,1010016,Solid,09,Black,4,Dark,5,Black,1636,"
+          "Jersey fancy,A,Ladieswear,1,Ladieswear,15,Womens Everyday Collection,1005,Jersey Fancy,x\n"
+          "0100000002,100000,Top A,254,Top,Garment Upper body,1010016,Solid,10,White,3,Light,9,White,1636,"
+          "Jersey fancy,A,Ladieswear,1,Ladieswear,15,Womens Everyday Collection,1005,Jersey Fancy,x\n"
+          "0200000001,200000,Jeans B,272,Trousers,Garment Lower body,1010023,Denim,09,Black,4,Dark,5,Black,"
+          "5672,Denim trousers,F,Menswear,3,Menswear,56,Denim Men,1016,Trousers Denim,y\n");
   test::write_file(d / "customers.csv",
                    "customer_id,FN,Active,club_member_status,fashion_news_frequency,age,postal_code\n"
                    "c1,1.0,1.0,ACTIVE,Regularly,25,p1\nc2,,,ACTIVE,NONE,52,p1\nc3,,,PRE-CREATE,None,,p2\n");
@@ -126,7 +127,8 @@ TEST(Features, HandComputedArticleValues) {
   EXPECT_EQ(num(t, "sales", a4), 1);
   EXPECT_EQ(t.cat("product_group_name").codes[size_t(a4)], -1);
   EXPECT_EQ(t.cat("product_code").codes[size_t(a4)], -1);
-  EXPECT_EQ(t.cat("product_code").codes[size_t(a1)], t.cat("product_code").codes[size_t(*ds.find_article("0100000002"))]);
+  EXPECT_EQ(t.cat("product_code").codes[size_t(a1)],
+            t.cat("product_code").codes[size_t(*ds.find_article("0100000002"))]);
 }
 
 TEST(Features, HandComputedPairValues) {
@@ -144,23 +146,24 @@ TEST(Features, HandComputedPairValues) {
   pf.compute(c1, a2, f);
   EXPECT_EQ(f[0], 0);
   EXPECT_TRUE(std::isnan(f[1]));
-  EXPECT_EQ(f[2], 2);                 // A1 twice: same product_code
-  EXPECT_NEAR(f[3], 0.5, 1e-6);       // product type Top: A1, A1 of 4
-  EXPECT_NEAR(f[4], 0.0, 1e-6);       // White: none
+  EXPECT_EQ(f[2], 2);            // A1 twice: same product_code
+  EXPECT_NEAR(f[3], 0.5, 1e-6);  // product type Top: A1, A1 of 4
+  EXPECT_NEAR(f[4], 0.0, 1e-6);  // White: none
   pf.compute(c1, a3, f);
-  EXPECT_NEAR(f[4], 0.75, 1e-6);      // Black: A1, A1, A3
+  EXPECT_NEAR(f[4], 0.75, 1e-6);  // Black: A1, A1, A3
   EXPECT_NEAR(f[6], 0.04 / 0.025, 1e-4);
   EXPECT_EQ(f[8], 4);
   pf.compute(c2, a2, f);
-  EXPECT_NEAR(f[7], 1000, 1e-3);      // all of the 50-59 bucket's purchases in the last 30 days
+  EXPECT_NEAR(f[7], 1000, 1e-3);  // all of the 50-59 bucket's purchases in the last 30 days
 }
 
 TEST(Features, NothingFromTheValidationWindowLeaks) {
   test::TempDir a, b;
   Dataset da = make_shop(a);
   // Change one validation purchase and add two.
-  Dataset db = make_shop(b, "2020-09-20,c1,0200000001,0.09,1\n2020-09-21,c3,0100000001,0.02,2\n"
-                            "2020-09-22,c2,0100000002,0.07,1\n");
+  Dataset db = make_shop(b,
+                         "2020-09-20,c1,0200000001,0.09,1\n2020-09-21,c3,0100000001,0.02,2\n"
+                         "2020-09-22,c2,0100000002,0.07,1\n");
   SplitConfig sc;
   Split sa = make_split(da, sc), sb = make_split(db, sc);
   ASSERT_EQ(sa.val_start, sb.val_start);
@@ -227,8 +230,10 @@ TEST(Features, TransformStandardisesFillsMissingAndOneHots) {
   std::map<std::string, int32_t> codes;
   for (auto& c : t.cats) {
     int32_t code = c.codes[size_t(c3)];
-    if (c.embed) codes[c.name] = code;
-    else if (code >= 0) cats[c.name] = c.values[size_t(code)];
+    if (c.embed)
+      codes[c.name] = code;
+    else if (code >= 0)
+      cats[c.name] = c.values[size_t(code)];
   }
   std::vector<float> row(g.dim());
   std::vector<int32_t> irow(g.n_index());

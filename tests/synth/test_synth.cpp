@@ -7,9 +7,9 @@
 
 #include "core/artifact.h"
 #include "core/error.h"
-#include "data/fixture.h"
 #include "data/csv_reader.h"
 #include "data/dataset.h"
+#include "data/fixture.h"
 #include "data/ingest.h"
 #include "data/stats.h"
 #include "image/jpeg.h"
@@ -52,7 +52,8 @@ struct Rows : RowHandler {
 };
 std::vector<std::vector<std::string>> read_rows(const std::string& path, const std::vector<std::string>& cols) {
   CsvReport rep;
-  auto hs = read_csv(path, cols, CsvOptions{}, [](size_t) { return std::make_unique<Rows>(); }, rep);
+  auto hs = read_csv(
+      path, cols, CsvOptions{}, [](size_t) { return std::make_unique<Rows>(); }, rep);
   std::vector<std::vector<std::string>> out;
   for (auto& h : hs)
     for (auto& r : static_cast<Rows&>(*h).rows) out.push_back(r);
@@ -113,11 +114,12 @@ TEST(Synth, HeadersAreThoseOfTheRealFiles) {
 TEST(Synth, FieldFormatsMatchTheRealFiles) {
   const std::string& d = tiny_dir();
   std::vector<std::string> tcols = {"t_dat", "customer_id", "article_id", "price", "sales_channel_id"};
-  std::vector<std::string> ccols = {"customer_id", "FN", "Active", "club_member_status", "fashion_news_frequency",
-                                    "age", "postal_code"};
+  std::vector<std::string> ccols = {
+      "customer_id", "FN", "Active", "club_member_status", "fashion_news_frequency", "age", "postal_code"};
   check_formats(d + "/transactions_train.csv", tcols, "synthetic");
   check_formats(d + "/customers.csv", ccols, "synthetic");
-  if (!test::have_shared_data()) GTEST_SKIP() << "../shared/data is absent: the format rules were not checked on real rows";
+  if (!test::have_shared_data())
+    GTEST_SKIP() << "../shared/data is absent: the format rules were not checked on real rows";
   // The same rules hold for the real rows: they describe the real format.
   check_formats(test::shared_data() + "/hm-raw-slices/transactions_train.csv", tcols, "real");
   check_formats(test::shared_data() + "/hm-raw-slices/customers.csv", ccols, "real");
@@ -125,9 +127,10 @@ TEST(Synth, FieldFormatsMatchTheRealFiles) {
 
 TEST(Synth, ArticlesUseTheHmVocabularies) {
   const std::string& d = tiny_dir();
-  std::vector<std::string> cols = {"article_id", "product_code", "product_type_no", "product_type_name",
-                                   "colour_group_code", "colour_group_name", "graphical_appearance_name",
-                                   "index_group_name", "garment_group_name"};
+  std::vector<std::string> cols = {
+      "article_id",        "product_code",      "product_type_no",           "product_type_name",
+      "colour_group_code", "colour_group_name", "graphical_appearance_name", "index_group_name",
+      "garment_group_name"};
   auto rows = read_rows(d + "/articles.csv", cols);
   ASSERT_EQ(rows.size(), 400u);
   std::set<std::string> real_types, real_colours, real_apps, real_groups, real_garments;
