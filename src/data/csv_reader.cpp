@@ -1,6 +1,7 @@
 #include "data/csv_reader.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -81,6 +82,7 @@ struct Shared {
   std::vector<uint64_t>* block_hashes;
   std::atomic<size_t>* first_failed_chunk;
   const std::function<void(uint64_t)>* on_bytes;
+  uint64_t window;
 };
 
 /// Tokenizes and dispatches the rows of one chunk.
@@ -92,92 +94,108 @@ class ChunkParser {
     scratch_.resize(sh.n_fields);
   }
 
+  /// Maps the chunk window by window (64 MB, ending on block boundaries, so every block is
+  /// held whole by one window and hashed once) and parses the rows that start in it. A
+  /// window is mapped rather than read: copying 3.5 GB out of the page cache was a fifth of a
+  /// full-scale ingest's CPU time. Memory stays at one window per thread.
   void run(uint64_t skip_prefix) {
-    // Read the chunk's own blocks, hashing each whole block for the file fingerprint.
-    uint64_t pos = c_.begin;
-    buf_.reserve(kFingerprintBlock * 2);
+    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    uint64_t start = c_.begin;  // file offset of the first byte not consumed yet
+    uint64_t window = sh_.window;
+    size_t next_block = size_t(c_.begin / kFingerprintBlock);
     bool first = true;
-    while (pos < c_.end) {
-      size_t n = size_t(std::min<uint64_t>(kFingerprintBlock, c_.end - pos));
-      size_t old = buf_.size();
-      buf_.resize(old + n);
-      size_t got = pread_full(sh_.fd, buf_.data() + old, n, pos);
-      buf_.resize(old + got);
-      (*sh_.block_hashes)[pos / kFingerprintBlock] = xxh3(buf_.data() + old, got);
-      pos += got;
+    while (true) {
+      uint64_t map_off = start / page * page;
+      uint64_t map_end = (start + window + kFingerprintBlock - 1) / kFingerprintBlock * kFingerprintBlock;
+      map_end = std::min<uint64_t>(sh_.size, map_end);
+      Mapping m(sh_.fd, map_off, size_t(map_end - map_off), sh_.path);
+      for (; uint64_t(next_block) * kFingerprintBlock < c_.end; ++next_block) {
+        uint64_t bs = uint64_t(next_block) * kFingerprintBlock;
+        uint64_t be = std::min<uint64_t>(sh_.size, bs + kFingerprintBlock);
+        if (bs < map_off || be > map_end) break;
+        (*sh_.block_hashes)[next_block] = xxh3(m.data() + (bs - map_off), size_t(be - bs));
+      }
+      view_ = m.data() + (start - map_off);
+      view_size_ = size_t(map_end - start);
+      cursor_ = 0;
+      const bool eof = map_end >= sh_.size;
       if (first) {
-        if (!skip_to_row_start(skip_prefix)) continue;
+        int r = skip_to_row_start(skip_prefix, map_end >= c_.end);
+        if (r == kNoRow) return;
+        if (r == kGrow) {
+          window *= 2;
+          continue;
+        }
         first = false;
       }
-      if (!consume(false)) return;
-    }
-    if (first) return;  // no row starts in this chunk
-    // Finish the last row, which may run into the next chunk's bytes (not hashed here).
-    while (!buf_.empty()) {
-      if (pos >= sh_.size) {
-        consume(true);
-        return;
-      }
-      size_t n = 1 << 16;
-      size_t old = buf_.size();
-      buf_.resize(old + n);
-      size_t got = pread_full(sh_.fd, buf_.data() + old, n, pos);
-      buf_.resize(old + got);
-      pos += got;
-      if (!consume(pos >= sh_.size)) return;
-      if (row_start_ >= c_.end) return;
+      bool go_on = consume(eof);
+      if (!go_on || eof) return;
+      if (cursor_ == 0) window *= 2;  // a row longer than the window
+      start += cursor_;
     }
   }
 
  private:
-  /// Drops bytes before the first row start of this chunk. Chunk 0 skips the header (and
-  /// BOM); later chunks skip the tail of the row that started in the previous chunk.
-  bool skip_to_row_start(uint64_t skip_prefix) {
-    if (index_ == 0) {
-      cursor_ = skip_prefix;
-      row_start_ = c_.begin + skip_prefix;
-      return true;
+  enum { kFound, kGrow, kNoRow };
+
+  /// A read-only mapping of part of the file, unmapped on scope exit.
+  class Mapping {
+   public:
+    Mapping(int fd, uint64_t off, size_t len, const std::string& path) : len_(len) {
+      if (len_ == 0) return;
+      void* p = ::mmap(nullptr, len_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(off));
+      if (p == MAP_FAILED) throw_errno("cannot map " + path);
+      ::madvise(p, len_, MADV_SEQUENTIAL);
+      data_ = static_cast<const char*>(p);
     }
-    // A row starts at c_.begin only if the byte before it is '\n'; pread that byte.
+    ~Mapping() {
+      if (data_) ::munmap(const_cast<char*>(data_), len_);
+    }
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    const char* data() const { return data_; }
+
+   private:
+    const char* data_ = nullptr;
+    size_t len_;
+  };
+
+  /// Finds the first row start of this chunk in the view. Chunk 0 skips the header (and
+  /// BOM); later chunks skip the tail of the row that started in the previous chunk.
+  int skip_to_row_start(uint64_t skip_prefix, bool view_reaches_chunk_end) {
+    if (index_ == 0) {
+      cursor_ = size_t(std::min<uint64_t>(skip_prefix, view_size_));
+      row_start_ = c_.begin + cursor_;
+      return kFound;
+    }
+    // A row starts at c_.begin only if the byte before it is '\n'.
     char prev = 0;
     pread_full(sh_.fd, &prev, 1, c_.begin - 1);
     if (prev == '\n') {
       cursor_ = 0;
       row_start_ = c_.begin;
-      return true;
+      return kFound;
     }
-    const char* nl = static_cast<const char*>(std::memchr(buf_.data(), '\n', buf_.size()));
-    if (!nl) {
-      if (c_.begin + buf_.size() >= c_.end) {  // no row starts in this chunk
-        row_start_ = c_.end;
-        buf_.clear();
-        return false;
-      }
-      return false;  // keep reading
-    }
-    cursor_ = size_t(nl - buf_.data()) + 1;
+    size_t span = size_t(std::min<uint64_t>(view_size_, c_.end - c_.begin));
+    const char* nl = static_cast<const char*>(std::memchr(view_, '\n', span));
+    if (!nl) return view_reaches_chunk_end ? kNoRow : kGrow;
+    cursor_ = size_t(nl - view_) + 1;
     row_start_ = c_.begin + cursor_;
-    return true;
+    return kFound;
   }
 
-  /// Parses complete rows in buf_ from cursor_, then keeps only the partial last row.
-  /// Returns false to stop the chunk.
+  /// Parses the complete rows of the view from cursor_ (cursor_ ends at the first byte not
+  /// consumed). Returns false to stop the chunk.
   bool consume(bool eof) {
     bool go_on = consume_rows(eof);
     c_.handler->flush();
-    if (!go_on) {
-      buf_.clear();
-    } else {
-      buf_.erase(buf_.begin(), buf_.begin() + ptrdiff_t(cursor_));
-    }
-    cursor_ = 0;
     return go_on;
   }
 
   bool consume_rows(bool eof) {
-    const char* base = buf_.data();
-    const char* end = base + buf_.size();
-    while (cursor_ < buf_.size()) {
+    const char* base = view_;
+    const char* end = base + view_size_;
+    while (cursor_ < view_size_) {
       if (row_start_ >= c_.end) return false;  // the next row belongs to the next chunk
       if (sh_.first_failed_chunk->load(std::memory_order_relaxed) < index_) return false;
       const char* p = base + cursor_;
@@ -391,7 +409,8 @@ class ChunkParser {
     is.column = bad_column_;
     is.field = bad_field_ >= 0 && size_t(bad_field_) < sh_.names.size() ? sh_.names[size_t(bad_field_)] : "";
     is.reason = bad_reason_;
-    const char* nl = static_cast<const char*>(std::memchr(bad_text_, '\n', 160));
+    size_t room = size_t(view_ + view_size_ - bad_text_);  // never read past the window
+    const char* nl = static_cast<const char*>(std::memchr(bad_text_, '\n', std::min<size_t>(160, room)));
     size_t len = nl ? size_t(nl - bad_text_) : 0;
     is.text = std::string(bad_text_, std::min<size_t>(len, 120));
     if (sh_.on_error == OnError::kFail) {
@@ -412,7 +431,8 @@ class ChunkParser {
   const Shared& sh_;
   Chunk& c_;
   size_t index_;
-  std::vector<char> buf_;
+  const char* view_ = nullptr;  // the current window, from the first byte not yet consumed
+  size_t view_size_ = 0;
   size_t cursor_ = 0;
   uint64_t row_start_ = 0;
   std::vector<std::string_view> fields_, selected_;
@@ -506,6 +526,7 @@ std::vector<std::unique_ptr<RowHandler>> read_csv(const std::string& path, const
   std::vector<uint64_t> block_hashes(n_blocks);
   sh.block_hashes = &block_hashes;
   sh.on_bytes = &options.on_bytes;
+  sh.window = std::max<uint64_t>(kFingerprintBlock, options.window_bytes);
 
   auto run = [&](bool parallel) {
     sh.parallel = parallel;

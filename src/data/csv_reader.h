@@ -58,6 +58,8 @@ struct CsvOptions {
   OnError on_error = OnError::kFail;
   /// Bytes per chunk (rounded to kFingerprintBlock). Smaller chunks balance threads better.
   size_t chunk_bytes = size_t(64) << 20;
+  /// Bytes mapped at a time per thread (rounded up to kFingerprintBlock).
+  size_t window_bytes = size_t(64) << 20;
   /// Optional: called with the number of bytes parsed, from worker threads.
   std::function<void(uint64_t)> on_bytes;
 };

@@ -131,7 +131,7 @@ TEST(Artifact, WriteKilledHalfWayKeepsThePreviousArtifact) {
     ArtifactWriter w(p, "demo", 3);
     std::vector<int32_t> big(1 << 20, 5);
     for (int i = 0; i < 100000; ++i) {
-      w.add("c" + std::to_string(i), big);
+      w.add(std::string("c").append(std::to_string(i)), big);
       ::usleep(1000);
     }
     w.commit();

@@ -14,7 +14,7 @@ struct Collect : RowHandler {
   std::vector<std::string> rows;
   void row(std::span<const std::string_view> f) override {
     std::string s;
-    for (size_t i = 0; i < f.size(); ++i) s += (i ? "|" : "") + std::string(f[i]);
+    for (size_t i = 0; i < f.size(); ++i) s.append(i ? "|" : "").append(f[i]);
     rows.push_back(s);
   }
 };
@@ -34,6 +34,7 @@ std::vector<std::string> read_all(const std::string& path, CsvReport& rep, OnErr
   opt.threads = threads;
   opt.on_error = on_error;
   opt.chunk_bytes = kFingerprintBlock;
+  opt.window_bytes = kFingerprintBlock;  // several windows per chunk in the larger tests
   auto hs = read_csv(
       path, cols, opt, [](size_t) { return std::make_unique<Numeric>(); }, rep);
   std::vector<std::string> out;
@@ -237,4 +238,18 @@ TEST(CsvReader, RandomRowsOfEveryLengthSplitAsWritten) {
   auto rows = read_all(d / "f.csv", rep);
   ASSERT_EQ(rows.size(), expect.size());
   for (size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(rows[i], expect[i]) << "row " << i + 2;
+}
+
+TEST(CsvReader, ARowLongerThanTheWindowIsStillRead) {
+  test::TempDir d;
+  std::string big(kFingerprintBlock + 12345, 'z');
+  std::string text = "a,b,c\nx,1,";
+  text.append(big).append("\ny,2,w\n");
+  test::write_file(d / "f.csv", text);
+  CsvReport rep;
+  auto rows = read_all(d / "f.csv", rep, OnError::kFail, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].size(), big.size() + 4);
+  EXPECT_EQ(rows[1], "y|2|w");
+  EXPECT_EQ(rep.fingerprint, file_fingerprint(d / "f.csv"));
 }
