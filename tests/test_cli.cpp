@@ -90,3 +90,22 @@ TEST(Cli, OddFilesAreBadInputNotCrashes) {
   r = run_cli("-w " + d / "ws" + " ingest --transactions " + d.str());  // a folder
   EXPECT_EQ(r.code, 1) << r.out;
 }
+
+TEST(Cli, RunDoesEachStageOnceThenNothingUntilAnInputChanges) {
+  fr::test::TempDir d;
+  ASSERT_EQ(run_cli("synth --preset tiny --no-images --out " + d / "data").code, 0);
+  std::string ws = " -w " + d / "ws";
+  auto r = run_cli(ws + " run --data " + d / "data");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("ingest: ran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("features: ran"), std::string::npos) << r.out;
+  r = run_cli(ws + " run --data " + d / "data");
+  EXPECT_NE(r.out.find("ingest: up to date"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("split: up to date"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("features: up to date"), std::string::npos) << r.out;
+  r = run_cli(ws + " run --val-days 14");  // a config change reruns split and what follows
+  EXPECT_NE(r.out.find("split: ran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("features: ran"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(d / "ws/feature_report.md"));
+  EXPECT_EQ(run_cli("-w " + d / "empty" + " run").code, 2);
+}

@@ -53,5 +53,6 @@ void register_stats(Cli& cli);
 void register_info(Cli& cli);
 void register_split(Cli& cli);
 void register_features(Cli& cli);
+void register_run(Cli& cli);
 
 }  // namespace fr::cli

@@ -1,0 +1,52 @@
+#include <chrono>
+#include <iostream>
+
+#include "cli.h"
+#include "core/error.h"
+#include "data/dataset.h"
+#include "data/ingest.h"
+#include "features/features_stage.h"
+#include "features/split.h"
+
+namespace fr::cli {
+
+void register_run(Cli& cli) {
+  auto* sub = cli.app().add_subcommand(
+      "run",
+      "Run every stage whose inputs or config changed, in order: ingest, split, features (later stages join "
+      "as they land)");
+  cli.bind(sub, "--data,-d", "ingest.data", "Folder with the H&M CSVs (or set [ingest] in the TOML file)");
+  cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window");
+  cli.bind(sub, "--val-end", "split.val_end", "Last day of the validation window, YYYY-MM-DD");
+  cli.bind(sub, "--negatives", "features.negatives", "Negatives per validation positive");
+  static bool force = false;
+  sub->add_flag("--force", force, "Run every stage even if it is up to date");
+  cli.on(sub, [&cli] {
+    Workspace ws = cli.workspace();
+    auto timed = [](const char* name, auto&& stage) {
+      auto t0 = std::chrono::steady_clock::now();
+      bool up_to_date = stage();
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::cout << "  " << name << (up_to_date ? ": up to date" : ": ran") << " (" << s << " s)\n";
+    };
+    std::cout << "fashionrec run in " << ws.dir() << "\n";
+    IngestConfig ic = cli.config().section("ingest").get<IngestConfig>();
+    bool have_inputs = !ic.data.empty() || !ic.transactions.empty();
+    if (!have_inputs && ws.entry(kDatasetArtifact).is_null())
+      throw UsageError("run needs --data DIR (or [ingest] in the config) for a workspace with no dataset yet");
+    if (have_inputs)
+      timed("ingest", [&] { return run_ingest(ws, ic, cli.threads(), force).up_to_date; });
+    else
+      std::cout << "  ingest: no inputs given, using the workspace's dataset\n";
+    timed("split", [&] {
+      return run_split(ws, cli.config().section("split").get<SplitConfig>(), force).value("up_to_date", false);
+    });
+    timed("features", [&] {
+      return run_features(ws, cli.config().section("features").get<FeaturesConfig>(), cli.threads(), force)
+          .value("up_to_date", false);
+    });
+    return 0;
+  });
+}
+
+}  // namespace fr::cli
