@@ -62,11 +62,13 @@ Workspace::Workspace(std::string dir, bool create) : dir_(std::move(dir)) {
   if (!fs::is_directory(dir_)) throw DataError(SourceLocation{dir_}, "workspace folder does not exist");
   for (auto& e : fs::directory_iterator(dir_)) {
     auto name = e.path().filename().string();
-    auto pos = name.find(".tmp.");
+    auto pos = name.rfind(".tmp.");
     if (pos == std::string::npos) continue;
-    // Only remove temporaries whose writer is dead: "<file>.tmp.<pid>".
-    int pid = std::atoi(name.c_str() + pos + 5);
-    if (pid > 0 && ::kill(pid, 0) == 0 && pid != ::getpid()) continue;
+    // Only temporaries that fashionrec writes ("<file>.tmp.<pid>") and whose writer is dead.
+    std::string pid_text = name.substr(pos + 5);
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    int pid = std::atoi(pid_text.c_str());
+    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0) continue;  // alive: maybe writing now
     fs::remove(e.path(), ec);
     ++stale_removed_;
   }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <thread>
 
@@ -68,4 +69,15 @@ TEST(Checksum, FingerprintIsIndependentOfThreads) {
   uint64_t before = file_fingerprint(p, 1);
   test::write_file(p, data);
   EXPECT_NE(file_fingerprint(p, 2), before);
+}
+
+TEST(Workspace, LeavesOtherFilesAndLiveWritersAlone) {
+  test::TempDir dir;
+  test::write_file(dir / "notes.tmp.txt", "mine");
+  test::write_file(dir / ("x.frc.tmp." + std::to_string(::getpid())), "a live writer (this process)");
+  test::write_file(dir / "y.frc.tmp.999999999", "a dead writer");
+  Workspace ws(dir.str());
+  EXPECT_EQ(ws.stale_temporaries_removed(), 1);
+  EXPECT_TRUE(std::filesystem::exists(dir / "notes.tmp.txt"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "y.frc.tmp.999999999"));
 }
