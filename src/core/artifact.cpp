@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <sys/mman.h>
-#include <sys/uio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <filesystem>
+#include <new>
 
 #include <spdlog/spdlog.h>
 
@@ -116,6 +118,12 @@ const char* dtype_name(DType t) {
   return "?";
 }
 
+namespace {
+std::atomic<bool> g_direct_io{true};
+}  // namespace
+
+void set_artifact_direct_io(bool on) { g_direct_io = on; }
+
 struct ArtifactWriter::Impl {
   struct Segment {
     uint64_t offset;
@@ -141,6 +149,72 @@ struct ArtifactWriter::Impl {
     static const std::byte zeros[kAlign] = {};
     size_t r = offset % kAlign;
     if (r) append(zeros, kAlign - r);
+  }
+
+  /// Calls f(data, size, file_offset) for the pieces of the segments inside [begin, end).
+  template <class F>
+  void for_each_piece(uint64_t begin, uint64_t end, F&& f) const {
+    auto it = std::upper_bound(segments.begin(), segments.end(), begin,
+                               [](uint64_t off, const Segment& s) { return off < s.offset; });
+    if (it != segments.begin()) --it;
+    for (; it != segments.end() && it->offset < end; ++it) {
+      uint64_t s0 = std::max(begin, it->offset), s1 = std::min(end, it->offset + it->size);
+      if (s1 > s0) f(it->data + (s0 - it->offset), size_t(s1 - s0), s0);
+    }
+  }
+
+  /// Writes [kHeaderBytes, file_bytes) (the header is written last, by commit). Direct I/O
+  /// in 8 MB aligned units, assembled in an aligned buffer per thread: on this project's
+  /// machines buffered writes spend most of their time copying into the page cache under the
+  /// inode lock (0.7 to 1.5 s for 675 MB), direct writes 0.36 s. Falls back to buffered
+  /// writes where the file system refuses O_DIRECT.
+  void write_body(uint64_t file_bytes, int threads) {
+    constexpr size_t kIo = kFingerprintBlock, kSector = 4096;
+    int dfd = g_direct_io ? ::open(tmp.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC) : -1;
+    const size_t n_io = size_t((file_bytes + kIo - 1) / kIo);
+    if (dfd >= 0) {
+      try {
+        parallel_for(n_io, threads, [&](size_t b) {
+          std::unique_ptr<std::byte, decltype(&std::free)> buf(
+              static_cast<std::byte*>(std::aligned_alloc(kSector, kIo)), &std::free);
+          if (!buf) throw std::bad_alloc();
+          uint64_t begin = uint64_t(b) * kIo, end = std::min<uint64_t>(file_bytes, begin + kIo);
+          size_t len = size_t((end - begin + kSector - 1) / kSector * kSector);
+          std::memset(buf.get(), 0, len);
+          for_each_piece(std::max<uint64_t>(begin, kHeaderBytes), end, [&](const std::byte* p, size_t n, uint64_t at) {
+            std::memcpy(buf.get() + (at - begin), p, n);
+          });
+          for (size_t done = 0; done < len;) {
+            ssize_t w = ::pwrite(dfd, buf.get() + done, len - done, off_t(begin + done));
+            if (w < 0) {
+              if (errno == EINTR) continue;
+              throw_errno("write failed: " + tmp);
+            }
+            done += size_t(w);
+          }
+        });
+      } catch (...) {
+        ::close(dfd);
+        throw;
+      }
+      ::close(dfd);
+      if (::ftruncate(fd, off_t(file_bytes)) != 0) throw_errno("cannot size " + tmp);  // drop the sector padding
+      return;
+    }
+    parallel_for(n_io, 1, [&](size_t b) {  // buffered: one writer (the kernel serialises them)
+      uint64_t begin = std::max<uint64_t>(kHeaderBytes, uint64_t(b) * kIo);
+      uint64_t end = std::min<uint64_t>(file_bytes, uint64_t(b + 1) * kIo);
+      for_each_piece(begin, end, [&](const std::byte* p, size_t n, uint64_t at) {
+        for (size_t done = 0; done < n;) {
+          ssize_t w = ::pwrite(fd, p + done, n - done, off_t(at + done));
+          if (w < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write failed: " + tmp);
+          }
+          done += size_t(w);
+        }
+      });
+    });
   }
 };
 
@@ -207,45 +281,18 @@ uint64_t ArtifactWriter::commit(int threads) {
   m.append(m.meta.data(), m.meta.size());
   h.file_bytes = m.offset;
 
-  // Write and hash the body block by block, blocks in parallel: pwritev straight from the
-  // callers' memory (no staging copy). The kernel serialises buffered writes to one file, so
-  // the threads mostly overlap hashing with writing; a shared mapping was tried and was no
-  // faster, with more resident memory.
+  // Hash the body block by block, in parallel, straight from the callers' memory.
   const uint64_t body = h.file_bytes - kHeaderBytes;
   const size_t n_blocks = size_t((body + kFingerprintBlock - 1) / kFingerprintBlock);
   std::vector<uint64_t> hashes(n_blocks);
   parallel_for(n_blocks, threads, [&](size_t b) {
     uint64_t begin = kHeaderBytes + uint64_t(b) * kFingerprintBlock;
     uint64_t end = std::min<uint64_t>(h.file_bytes, begin + kFingerprintBlock);
-    auto it = std::upper_bound(m.segments.begin(), m.segments.end(), begin,
-                               [](uint64_t off, const Impl::Segment& s) { return off < s.offset; });
-    --it;
     Hasher hasher;
-    std::vector<iovec> iov;
-    for (; it != m.segments.end() && it->offset < end; ++it) {
-      uint64_t s0 = std::max(begin, it->offset), s1 = std::min(end, it->offset + it->size);
-      const std::byte* p = it->data + (s0 - it->offset);
-      hasher.update(p, size_t(s1 - s0));
-      iov.push_back(iovec{const_cast<std::byte*>(p), size_t(s1 - s0)});
-    }
+    m.for_each_piece(begin, end, [&](const std::byte* p, size_t n, uint64_t) { hasher.update(p, n); });
     hashes[b] = hasher.digest();
-    uint64_t pos = begin;
-    for (size_t i = 0; i < iov.size();) {
-      int cnt = int(std::min<size_t>(iov.size() - i, IOV_MAX));
-      ssize_t w = ::pwritev(m.fd, &iov[i], cnt, off_t(pos));
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        throw_errno("write failed: " + m.tmp);
-      }
-      pos += uint64_t(w);
-      size_t left = size_t(w);  // drop the iovecs written whole; trim a partly written one
-      while (i < iov.size() && left >= iov[i].iov_len) left -= iov[i++].iov_len;
-      if (left) {
-        iov[i].iov_base = static_cast<char*>(iov[i].iov_base) + left;
-        iov[i].iov_len -= left;
-      }
-    }
   });
+  m.write_body(h.file_bytes, threads);
   h.body_checksum = combine_block_hashes(hashes);
   if (::pwrite(m.fd, &h, sizeof h, 0) != ssize_t(sizeof h)) throw_errno("write failed: " + m.tmp);
   spdlog::debug("artifact {}: {} bytes written, fsync", path_, h.file_bytes);

@@ -160,6 +160,10 @@ class Artifact {
   std::map<std::string, Section> sections_;
 };
 
+/// Whether ArtifactWriter writes with direct I/O where the file system allows it (default
+/// true). Off forces the buffered path (tests use it to cover the fallback).
+void set_artifact_direct_io(bool on);
+
 /// Writes bytes to path atomically (tmp + fsync + rename + dir fsync). For small files such
 /// as the workspace manifest.
 void write_file_atomic(const std::string& path, std::string_view bytes);
