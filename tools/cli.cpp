@@ -7,6 +7,7 @@
 #include "data/ingest.h"
 #include "features/features_stage.h"
 #include "features/split.h"
+#include "image/embed_stage.h"
 #include "synth/synth.h"
 
 namespace fr::cli {
@@ -16,7 +17,8 @@ static nlohmann::json default_config() {
           {"ingest", nlohmann::json(IngestConfig{})},
           {"synth", nlohmann::json(synth::SynthConfig{})},
           {"split", nlohmann::json(SplitConfig{})},
-          {"features", nlohmann::json(FeaturesConfig{})}};
+          {"features", nlohmann::json(FeaturesConfig{})},
+          {"embed", nlohmann::json(EmbedConfig{})}};
 }
 
 Cli::Cli()

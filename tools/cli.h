@@ -54,5 +54,6 @@ void register_info(Cli& cli);
 void register_split(Cli& cli);
 void register_features(Cli& cli);
 void register_run(Cli& cli);
+void register_embed(Cli& cli);
 
 }  // namespace fr::cli

@@ -94,7 +94,7 @@ RgbImage decode_jpeg(const uint8_t* data, size_t size, const std::string& name) 
   RgbImage img;
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
-    throw DataError(SourceLocation{name}, std::string("corrupt JPEG: ") + err.message);
+    throw DataError(SourceLocation{name}, std::string("corrupt or truncated JPEG: ") + err.message);
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, (unsigned long)size);
