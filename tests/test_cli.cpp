@@ -109,3 +109,20 @@ TEST(Cli, RunDoesEachStageOnceThenNothingUntilAnInputChanges) {
   EXPECT_TRUE(std::filesystem::exists(d / "ws/feature_report.md"));
   EXPECT_EQ(run_cli("-w " + d / "empty" + " run").code, 2);
 }
+
+TEST(Cli, ImageEmbeddingsJoinTheArticleFeaturesWhenTheyExist) {
+  fr::test::TempDir d;
+  ASSERT_EQ(run_cli("synth --preset tiny --out " + d / "data").code, 0);
+  std::string ws = " -w " + d / "ws";
+  ASSERT_EQ(run_cli(ws + " run --data " + d / "data").code, 0);
+  EXPECT_EQ(fr::test::read_file(d / "ws/feature_report.md").find("image_pca_0"), std::string::npos);
+  auto r = run_cli(ws + " run --data " + d / "data" + " --images " + d / "data/images");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("embed-images: ran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("features: ran"), std::string::npos) << "new embeddings rerun the features: " << r.out;
+  EXPECT_NE(fr::test::read_file(d / "ws/feature_report.md").find("image_pca_0"), std::string::npos);
+  r = run_cli(ws + " embed-images --images " + d / "nowhere");
+  EXPECT_EQ(r.code, 1) << r.out;
+  r = run_cli(ws + " embed-images --images " + d / "data/images --extractor resnet");
+  EXPECT_EQ(r.code, 2) << r.out;  // resnet needs --model
+}

@@ -7,18 +7,21 @@
 #include "data/ingest.h"
 #include "features/features_stage.h"
 #include "features/split.h"
+#include "image/embed_stage.h"
 
 namespace fr::cli {
 
 void register_run(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "run",
-      "Run every stage whose inputs or config changed, in order: ingest, split, features (later stages join "
-      "as they land)");
+      "Run every stage whose inputs or config changed, in order: ingest, split, embed-images (with --images), "
+      "features");
   cli.bind(sub, "--data,-d", "ingest.data", "Folder with the H&M CSVs (or set [ingest] in the TOML file)");
   cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window");
   cli.bind(sub, "--val-end", "split.val_end", "Last day of the validation window, YYYY-MM-DD");
   cli.bind(sub, "--negatives", "features.negatives", "Negatives per validation positive");
+  cli.bind(sub, "--images", "embed.images", "Photos folder: embed-images runs too (0XX/0XXXXXXXXX.jpg)");
+  cli.bind(sub, "--model", "embed.model", "TorchScript ResNet for embed-images (default: colour-texture)");
   static bool force = false;
   sub->add_flag("--force", force, "Run every stage even if it is up to date");
   cli.on(sub, [&cli] {
@@ -41,6 +44,9 @@ void register_run(Cli& cli) {
     timed("split", [&] {
       return run_split(ws, cli.config().section("split").get<SplitConfig>(), force).value("up_to_date", false);
     });
+    EmbedConfig ec = cli.config().section("embed").get<EmbedConfig>();
+    if (!ec.images.empty())
+      timed("embed-images", [&] { return run_embed_images(ws, ec, cli.threads(), force).value("up_to_date", false); });
     timed("features", [&] {
       return run_features(ws, cli.config().section("features").get<FeaturesConfig>(), cli.threads(), force)
           .value("up_to_date", false);

@@ -14,6 +14,7 @@
 #include "features/pair_features.h"
 #include "features/raw_features.h"
 #include "features/split.h"
+#include "image/image_artifact.h"
 
 namespace fr {
 
@@ -54,6 +55,11 @@ nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int th
   nlohmann::json config = c;
   nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)},
                            {"artifact:split", ws.artifact_input(kSplitArtifact)}};
+  // The image embeddings join the article features when the image stage has made them; the
+  // config records which (so making them later reruns this stage).
+  nlohmann::json image = ws.entry(kImageArtifact);
+  config["image_embeddings"] = image.is_null() ? nlohmann::json("none") : image["checksum"];
+  if (!image.is_null()) inputs["artifact:image_embeddings"] = ws.artifact_input(kImageArtifact);
   std::string why;
   if (!force && ws.is_up_to_date(kFeaturesArtifact, config, {}, &why)) {
     auto a = Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion, false);
@@ -71,6 +77,25 @@ nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int th
   RawTable cust = customer_features(d, s, threads);
   lap("customer features");
   RawTable art = article_features(d, s, threads);
+  std::string image_note = "not made yet (fashionrec embed-images): not in the features";
+  if (!image.is_null()) {
+    Artifact img = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
+    auto mask = img.column<uint8_t>("mask");
+    auto pca = img.column<float>("pca");
+    if (mask.size() != size_t(d.n_articles()))
+      throw ArtifactError(ws.path(kImageFile), "made for another dataset (" + std::to_string(mask.size()) +
+                                                   " articles, the dataset has " + std::to_string(d.n_articles()) +
+                                                   "): run embed-images again");
+    size_t k = pca.size() / mask.size();
+    auto& has = art.add_num("has_image");
+    for (size_t a = 0; a < mask.size(); ++a) has[a] = mask[a];
+    for (size_t j = 0; j < k; ++j) {
+      auto& col = art.add_num("image_pca_" + std::to_string(j));
+      for (size_t a = 0; a < mask.size(); ++a) col[a] = mask[a] ? pca[a * k + j] : 0.f;  // has_image says which
+    }
+    image_note = std::to_string(k) + " PCA dimensions from " + img.meta().value("extractor", std::string("?")) +
+                 ", for the articles with a photo (has_image)";
+  }
   lap("article features");
   FeatureTransform ct = FeatureTransform::fit(cust), at = FeatureTransform::fit(art);
   std::vector<float> cx, ax;
@@ -115,14 +140,10 @@ nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int th
                         {"max", present ? hi : 0.f},
                         {"missing", missing}});
   }
-  nlohmann::json report = {{"as_of", format_date(s.val_start)},
-                           {"customers", d.n_customers()},
-                           {"articles", d.n_articles()},
-                           {"customer_dim", ct.dim()},
-                           {"article_dim", at.dim()},
-                           {"pairs", pairs.customer.size()},
-                           {"image_embedding", "not yet made (run embed-images first): not in the features"},
-                           {"features", features}};
+  nlohmann::json report = {{"as_of", format_date(s.val_start)}, {"customers", d.n_customers()},
+                           {"articles", d.n_articles()},        {"customer_dim", ct.dim()},
+                           {"article_dim", at.dim()},           {"pairs", pairs.customer.size()},
+                           {"image_embedding", image_note},     {"features", features}};
 
   ArtifactWriter w(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion);
   w.add("cust.x", cx);

@@ -171,7 +171,7 @@ nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int t
     if (!cache.find(d.article_id[a])) todo.push_back(a);
   std::map<std::string, int64_t> bad_counts;
   nlohmann::json first_bad = nlohmann::json::array();
-  Progress progress("embed-images (" + ex->name() + ")", todo.size(), "images");
+  Progress progress("embed-images (" + ex->name() + ")", todo.size(), "articles");
   const size_t batch = size_t(std::max<int64_t>(1, c.batch));
   const size_t group = batch * size_t(ex->thread_safe() ? threads : 1);
   for (size_t g0 = 0; g0 < todo.size(); g0 += group) {

@@ -13,12 +13,9 @@
 #include <string>
 
 #include "core/workspace.h"
+#include "image/image_artifact.h"
 
 namespace fr {
-
-inline constexpr const char* kImageArtifact = "image_embeddings";
-inline constexpr const char* kImageFile = "image_embeddings.frc";
-inline constexpr uint32_t kImageVersion = 1;
 
 struct EmbedConfig {
   std::string images;              ///< folder holding 0XX/0XXXXXXXXX.jpg
