@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <unordered_map>
 
@@ -35,6 +36,22 @@ void from_json(const nlohmann::json& j, EmbedConfig& c) {
   c.pca_dim = j.value("pca_dim", d.pca_dim);
   c.pca_variance = j.value("pca_variance", d.pca_variance);
   c.batch = j.value("batch", d.batch);
+}
+
+Pca load_image_pca(const Workspace& ws) {
+  Artifact a = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
+  Pca p;
+  auto mean = a.column<float>("pca.mean");
+  auto comp = a.column<float>("pca.components");
+  auto expl = a.column<double>("pca.explained");
+  p.in_dim = int64_t(mean.size());
+  p.out_dim = int64_t(expl.size());
+  p.mean.assign(mean.begin(), mean.end());
+  p.components.assign(comp.begin(), comp.end());
+  p.explained.assign(expl.begin(), expl.end());
+  if (p.in_dim == 0 || p.components.size() != size_t(p.in_dim * p.out_dim))
+    throw ArtifactError(ws.path(kImageFile), "the PCA sections disagree: the file is corrupt");
+  return p;
 }
 
 std::string article_image_path(const std::string& images_dir, int64_t article_id) {
@@ -174,52 +191,70 @@ nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int t
   Progress progress("embed-images (" + ex->name() + ")", todo.size(), "articles");
   const size_t batch = size_t(std::max<int64_t>(1, c.batch));
   const size_t group = batch * size_t(ex->thread_safe() ? threads : 1);
-  for (size_t g0 = 0; g0 < todo.size(); g0 += group) {
-    size_t g1 = std::min(todo.size(), g0 + group);
-    std::vector<RgbImage> imgs(g1 - g0);
-    std::vector<int32_t> status(g1 - g0, kOk);
-    std::vector<std::string> reason(g1 - g0);
-    parallel_for(g1 - g0, threads, [&](size_t i) {  // decode on every core
+  // Two-stage pipeline: while the extractor works on one group, the next is decoded.
+  struct Decoded {
+    size_t g0 = 0, g1 = 0;
+    std::vector<RgbImage> imgs;
+    std::vector<int32_t> status;
+    std::vector<std::string> reason;
+  };
+  auto decode = [&](size_t g0) {
+    Decoded dg;
+    dg.g0 = g0;
+    dg.g1 = std::min(todo.size(), g0 + group);
+    size_t m = dg.g1 - g0;
+    dg.imgs.resize(m);
+    dg.status.assign(m, kOk);
+    dg.reason.resize(m);
+    parallel_for(m, threads, [&](size_t i) {
       std::string path = article_image_path(c.images, d.article_id[todo[g0 + i]]);
       if (!fs::exists(path)) {
-        status[i] = kMissing;
+        dg.status[i] = kMissing;
         return;
       }
       try {
-        imgs[i] = read_jpeg(path);
-        if (imgs[i].width < 16 || imgs[i].height < 16) {
-          status[i] = kTooSmall;
-          reason[i] = path + ": " + std::to_string(imgs[i].width) + "x" + std::to_string(imgs[i].height);
+        dg.imgs[i] = read_jpeg(path);
+        if (dg.imgs[i].width < 16 || dg.imgs[i].height < 16) {
+          dg.status[i] = kTooSmall;
+          dg.reason[i] = path + ": " + std::to_string(dg.imgs[i].width) + "x" + std::to_string(dg.imgs[i].height);
         }
       } catch (const DataError& e) {
-        status[i] = std::string(e.what()).find("not a JPEG") != std::string::npos ? kNotJpeg : kCorrupt;
-        reason[i] = e.what();
+        dg.status[i] = std::string(e.what()).find("not a JPEG") != std::string::npos ? kNotJpeg : kCorrupt;
+        dg.reason[i] = e.what();
       }
     });
+    return dg;
+  };
+  int64_t from_cmyk = 0;
+  std::future<Decoded> next;
+  if (!todo.empty()) next = std::async(std::launch::async, decode, size_t(0));
+  while (next.valid()) {
+    Decoded dg = next.get();
+    if (dg.g1 < todo.size()) next = std::async(std::launch::async, decode, dg.g1);
     std::vector<size_t> ok;
-    for (size_t i = 0; i < status.size(); ++i)
-      if (status[i] == kOk) ok.push_back(i);
+    for (size_t i = 0; i < dg.status.size(); ++i)
+      if (dg.status[i] == kOk) ok.push_back(i), from_cmyk += dg.imgs[i].from_cmyk;
     std::vector<float> out(ok.size() * size_t(dim));
     size_t n_batches = (ok.size() + batch - 1) / batch;
     parallel_for(n_batches, ex->thread_safe() ? threads : 1, [&](size_t b) {
       std::vector<const RgbImage*> ptrs;
-      for (size_t k = b * batch; k < std::min(ok.size(), (b + 1) * batch); ++k) ptrs.push_back(&imgs[ok[k]]);
+      for (size_t k = b * batch; k < std::min(ok.size(), (b + 1) * batch); ++k) ptrs.push_back(&dg.imgs[ok[k]]);
       ex->extract(ptrs, out.data() + b * batch * size_t(dim));
     });
-    for (size_t k = 0, i = 0; i < status.size(); ++i) {
-      int64_t id = d.article_id[todo[g0 + i]];
-      if (status[i] == kOk) {
+    for (size_t k = 0, i = 0; i < dg.status.size(); ++i) {
+      int64_t id = d.article_id[todo[dg.g0 + i]];
+      if (dg.status[i] == kOk) {
         cache.append(id, kOk, out.data() + k++ * size_t(dim));
       } else {
-        cache.append(id, status[i], nullptr);
-        if (status[i] != kMissing) {
-          ++bad_counts[status_name(status[i])];
-          if (first_bad.size() < 5) first_bad.push_back(reason[i]);
+        cache.append(id, dg.status[i], nullptr);
+        if (dg.status[i] != kMissing) {
+          ++bad_counts[status_name(dg.status[i])];
+          if (first_bad.size() < 5) first_bad.push_back(dg.reason[i]);
         }
       }
     }
     cache.sync();
-    progress.add(g1 - g0);
+    progress.add(dg.g1 - dg.g0);
   }
   progress.finish();
 
@@ -255,6 +290,7 @@ nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int t
                          {"bad_this_run", bad_counts},
                          {"first_bad", first_bad},
                          {"embedded_this_run", todo.size()},
+                         {"converted_from_cmyk_this_run", from_cmyk},
                          {"resumed_from_cache", cache.resumed()},
                          {"images", c.images}};
   ArtifactWriter w(ws.path(kImageFile), kImageArtifact, kImageVersion);

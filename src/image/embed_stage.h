@@ -14,6 +14,7 @@
 
 #include "core/workspace.h"
 #include "image/image_artifact.h"
+#include "image/pca.h"
 
 namespace fr {
 
@@ -30,6 +31,9 @@ void from_json(const nlohmann::json& j, EmbedConfig& c);
 
 nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int threads, bool force,
                                 const std::string& contact_sheet = "");
+
+/// The fitted PCA, to project a new photo's vector exactly as the stored ones (serving).
+Pca load_image_pca(const Workspace& ws);
 
 /// images/0XX/0XXXXXXXXX.jpg for an article id.
 std::string article_image_path(const std::string& images_dir, int64_t article_id);

@@ -102,6 +102,7 @@ RgbImage decode_jpeg(const uint8_t* data, size_t size, const std::string& name) 
   bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   jpeg_start_decompress(&cinfo);
+  img.from_cmyk = cmyk;
   img.width = int(cinfo.output_width);
   img.height = int(cinfo.output_height);
   img.data.resize(size_t(img.width) * size_t(img.height) * 3);

@@ -11,6 +11,7 @@ struct RgbImage {
   int width = 0;
   int height = 0;
   std::vector<uint8_t> data;  /// [height, width, 3]
+  bool from_cmyk = false;     ///< decoded from a CMYK / YCCK JPEG and converted
   uint8_t* at(int x, int y) { return &data[(size_t(y) * size_t(width) + size_t(x)) * 3]; }
   const uint8_t* at(int x, int y) const { return &data[(size_t(y) * size_t(width) + size_t(x)) * 3]; }
 };

@@ -132,6 +132,7 @@ TEST(EmbedImages, CountsEveryKindOfBadPhotoAndGoesOn) {
   EXPECT_EQ(m["counts"]["not a JPEG"], 1);
   EXPECT_EQ(m["counts"]["too small (under 16 x 16)"], 1);
   EXPECT_EQ(m["first_bad"].size(), 3u);
+  EXPECT_EQ(m["converted_from_cmyk_this_run"], 1);
   EXPECT_EQ(m["pca_dim"], 4);
   Artifact a = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
   auto mask = a.column<uint8_t>("mask");
@@ -140,6 +141,13 @@ TEST(EmbedImages, CountsEveryKindOfBadPhotoAndGoesOn) {
   EXPECT_EQ(mask[size_t(*d.find_article("0100000001"))], 1);
   EXPECT_EQ(mask[size_t(*d.find_article("0100000007"))], 0);
   EXPECT_EQ(a.column<float>("pca").size(), 7u * 4u);
+  // Serving projects a vector with the stored PCA and gets the stored row.
+  Pca pca = load_image_pca(ws);
+  size_t a1 = size_t(*d.find_article("0100000001"));
+  auto raw = a.column<float>("raw");
+  std::vector<float> y(4);
+  pca.apply(&raw[a1 * size_t(pca.in_dim)], y.data());
+  for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(y[k], a.column<float>("pca")[a1 * 4 + k], 1e-5);
 }
 
 TEST(EmbedImages, ReRunsAndKilledRunsResumeFromTheCache) {
