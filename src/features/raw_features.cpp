@@ -288,11 +288,14 @@ RawTable article_features(const Dataset& d, const Split& s, int threads) {
       since_first[a] = float(ref - first);
     }
   });
+  // Every categorical column of articles.csv (the *_no / *_id integer columns carry the same
+  // information as their names): low cardinality one-hot, high an embedding index.
   for (const char* name :
        {"product_group_name", "graphical_appearance_name", "colour_group_name", "perceived_colour_value_name",
-        "perceived_colour_master_name", "index_name", "index_group_name", "garment_group_name"})
+        "perceived_colour_master_name", "index_code", "index_name", "index_group_name", "garment_group_name"})
     copy_category(t, d, name, false);
-  for (const char* name : {"product_type_name", "department_name", "section_name"}) copy_category(t, d, name, true);
+  for (const char* name : {"product_type_name", "department_name", "section_name", "prod_name"})
+    copy_category(t, d, name, true);
   {
     RawTable::Cat& pc = t.add_cat("product_code", true);
     auto codes = d.article_int("product_code");
