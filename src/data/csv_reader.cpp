@@ -572,6 +572,7 @@ std::vector<std::unique_ptr<RowHandler>> read_csv(const std::string& path, const
   std::vector<Chunk> chunks = run(options.threads > 1);
   if (chunks.empty()) {
     report.serial_fallback = true;
+    if (options.on_restart) options.on_restart();
     chunks = run(false);
   }
 

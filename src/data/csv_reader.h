@@ -62,6 +62,9 @@ struct CsvOptions {
   size_t window_bytes = size_t(64) << 20;
   /// Optional: called with the number of bytes parsed, from worker threads.
   std::function<void(uint64_t)> on_bytes;
+  /// Optional: called when the file is read again from the start on one thread (a quoted
+  /// field spans lines), so a progress count can start the file over.
+  std::function<void()> on_restart;
 };
 
 struct CsvReport {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -135,13 +136,22 @@ nlohmann::json ingest_files(const IngestInputs& in, const std::string& on_error,
   opt.on_error = parse_on_error(on_error);
   uint64_t total = file_size(in.articles) + file_size(in.customers) + file_size(in.transactions);
   Progress progress("ingest", total, "B");
-  opt.on_bytes = [&](uint64_t n) { progress.add(n); };
+  // Bytes of the files finished so far + of the file being read (reset if the reader starts
+  // that file again on one thread), so the line never passes 100 %.
+  uint64_t files_done = 0;
+  std::atomic<uint64_t> file_bytes{0};
+  opt.on_bytes = [&](uint64_t n) { progress.set(files_done + (file_bytes += n)); };
+  opt.on_restart = [&] { file_bytes = 0; };
+  auto next_file = [&](const std::string& p) {
+    files_done += file_size(p);
+    file_bytes = 0;
+  };
 
   Table customers, articles;
   StringArena no_desc;
   bool have_c = !in.customers.empty(), have_a = !in.articles.empty();
-  if (have_c) customers = read_table(in.customers, customer_schema(), opt);
-  if (have_a) articles = read_table(in.articles, article_schema(), opt);
+  if (have_c) customers = read_table(in.customers, customer_schema(), opt), next_file(in.customers);
+  if (have_a) articles = read_table(in.articles, article_schema(), opt), next_file(in.articles);
   StringIdIndex cust_index = have_c ? std::move(customers.col("customer_id").key_index) : StringIdIndex{};
   IntIdIndex art_index = have_a ? std::move(articles.col("article_id").article_index) : IntIdIndex{};
   const size_t n_cust_meta = cust_index.size(), n_art_meta = art_index.size();
