@@ -1,0 +1,31 @@
+#include "model/retrieval_loss.h"
+
+#include <limits>
+
+#include "core/error.h"
+
+namespace fr {
+
+torch::Tensor retrieval_logits(const RetrievalBatch& b, double temperature) {
+  if (temperature <= 0) throw UsageError("the temperature must be positive");
+  const int64_t B = b.query.size(0);
+  if (b.candidate.size(0) < B || b.candidate_ids.size(0) != b.candidate.size(0))
+    throw InternalError("retrieval batch: candidates must start with the batch's positives");
+  auto logits = torch::matmul(b.query, b.candidate.t()) / temperature;
+  if (b.log_q.defined()) logits = logits - b.log_q.unsqueeze(0);
+  // Row i's positive is candidate i; any other column holding the same article is masked.
+  auto pos_ids = b.candidate_ids.slice(0, 0, B).unsqueeze(1);  // [B, 1]
+  auto same = pos_ids.eq(b.candidate_ids.unsqueeze(0));        // [B, B + N]
+  auto diag = torch::zeros_like(same);
+  diag.slice(1, 0, B).copy_(torch::eye(B, same.options()));
+  auto mask = same.logical_and(diag.logical_not());
+  return logits.masked_fill(mask, -std::numeric_limits<float>::infinity());
+}
+
+torch::Tensor in_batch_softmax_loss(const RetrievalBatch& b, double temperature) {
+  auto logits = retrieval_logits(b, temperature);
+  auto target = torch::arange(b.query.size(0), torch::TensorOptions().dtype(torch::kLong));
+  return torch::nn::functional::cross_entropy(logits, target);
+}
+
+}  // namespace fr

@@ -1,0 +1,28 @@
+#pragma once
+// The retrieval task's loss: in-batch softmax (sampled softmax over the batch's articles), as in
+// TensorFlow Recommenders and Merlin, with
+//   - a temperature: logits = query . candidate / temperature;
+//   - the logQ correction: logits[i][j] -= log q_j, q_j = the probability that article j is
+//     drawn as a candidate (its share of training purchases), so popular articles are not
+//     pushed down merely for appearing often as negatives;
+//   - accidental hits masked: when article j of the batch is the same article as row i's
+//     positive (and j != i), it is not a negative for row i (its logit is -inf).
+// Optional extra negatives (uniform or popular draws) are appended as more columns.
+#include <torch/torch.h>
+
+namespace fr {
+
+struct RetrievalBatch {
+  torch::Tensor query;          ///< [B, d] customer embeddings
+  torch::Tensor candidate;      ///< [B + N, d] the B positives, then N extra negatives
+  torch::Tensor candidate_ids;  ///< [B + N] int64 article ids (for the accidental-hit mask)
+  torch::Tensor log_q;          ///< [B + N] log sampling probability of each candidate
+};
+
+/// Mean over the batch of -log softmax(logits)[i][i]. log_q may be undefined (no correction).
+torch::Tensor in_batch_softmax_loss(const RetrievalBatch& b, double temperature);
+
+/// The logits after temperature, logQ correction and masking ([B, B + N]), for inspection.
+torch::Tensor retrieval_logits(const RetrievalBatch& b, double temperature);
+
+}  // namespace fr
