@@ -1,0 +1,60 @@
+#pragma once
+// The two towers and the ranker (libtorch modules).
+//
+// Contracts (B = batch):
+//   CustomerTower::forward(x [B, dc] f32, idx [B, kc] i64, id [B] i64, hist [B, H] i64, hist_w [B, H] f32)
+//     x: the customer's feature row; idx: its embedding-index columns (0 = unknown);
+//     id: dense customer id (hashed into id_buckets rows); hist: recent article ids (-1 = none),
+//     hist_w: their time weights. Returns [B, dim], L2-normalised.
+//   ArticleTower::forward(x [B, da] f32, idx [B, ka] i64) -> [B, dim], L2-normalised. The article
+//     id and its high-cardinality categories are among idx; the image PCA is among x.
+//   Ranker::forward(c [B, dim], a [B, dim], pair [B, p] f32) -> [B] logits (sigmoid = P(buy)).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace fr {
+
+struct TowerConfig {
+  int64_t dim = 64;  ///< output embedding size
+  int64_t hidden = 256;
+  int64_t index_dim = 16;        ///< size of each categorical embedding
+  int64_t id_buckets = 1 << 18;  ///< hashed customer-id embedding rows (0 = no id embedding)
+  int64_t n_articles = 0;        ///< rows of the history embedding
+};
+
+/// Linear -> LayerNorm -> ReLU, twice, then Linear to dim.
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(int64_t in, int64_t hidden, int64_t out);
+  torch::Tensor forward(torch::Tensor x);
+  torch::nn::Sequential net{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+struct CustomerTowerImpl : torch::nn::Module {
+  CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_t>& cardinalities, const TowerConfig& c);
+  torch::Tensor forward(torch::Tensor x, torch::Tensor idx, torch::Tensor id, torch::Tensor hist, torch::Tensor hist_w);
+  std::vector<torch::nn::Embedding> index_emb;
+  torch::nn::Embedding id_emb{nullptr}, hist_emb{nullptr};
+  Mlp mlp{nullptr};
+  int64_t id_buckets;
+};
+TORCH_MODULE(CustomerTower);
+
+struct ArticleTowerImpl : torch::nn::Module {
+  ArticleTowerImpl(int64_t dense_dim, const std::vector<int64_t>& cardinalities, const TowerConfig& c);
+  torch::Tensor forward(torch::Tensor x, torch::Tensor idx);
+  std::vector<torch::nn::Embedding> index_emb;
+  Mlp mlp{nullptr};
+};
+TORCH_MODULE(ArticleTower);
+
+struct RankerImpl : torch::nn::Module {
+  RankerImpl(int64_t dim, int64_t pair_dim, int64_t hidden);
+  torch::Tensor forward(torch::Tensor c, torch::Tensor a, torch::Tensor pair);
+  Mlp mlp{nullptr};
+};
+TORCH_MODULE(Ranker);
+
+}  // namespace fr
