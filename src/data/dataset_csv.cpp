@@ -11,18 +11,7 @@
 namespace fr {
 namespace {
 
-void put(std::ofstream& o, std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
-    o << s;
-    return;
-  }
-  o << '"';
-  for (char c : s) {
-    if (c == '"') o << '"';
-    o << c;
-  }
-  o << '"';
-}
+void put(std::ofstream& o, std::string_view s) { o << csv_quote(s); }
 
 std::ofstream open_out(const std::string& path) {
   std::ofstream o(path, std::ios::binary);

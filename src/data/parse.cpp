@@ -158,6 +158,16 @@ std::string format_article_id(int64_t id) {
   return buf;
 }
 
+std::string csv_quote(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
 std::string format_float(float v) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);

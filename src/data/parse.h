@@ -23,6 +23,9 @@ bool parse_article_id(std::string_view s, int64_t& out);
 /// The 10-digit form with leading zeros, as in the H&M files and image names.
 std::string format_article_id(int64_t id);
 
+/// A CSV field as written: quoted (with "" for ") when it holds a comma, quote or line end.
+std::string csv_quote(std::string_view s);
+
 /// Shortest decimal text that reads back as the same float.
 std::string format_float(float v);
 

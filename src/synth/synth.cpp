@@ -195,16 +195,6 @@ class AtomicOut {
   bool done_ = false;
 };
 
-std::string quoted(const std::string& s) {
-  if (s.find_first_of(",\"") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
-
 void write_articles(const World& w, const std::string& path) {
   AtomicOut out(path);
   auto& o = out.os();
@@ -221,12 +211,12 @@ void write_articles(const World& w, const std::string& path) {
     const Appearance& g = appearances()[a.appearance_meta];
     const Department& d = departments()[a.dept];
     std::snprintf(code, sizeof code, "%02d", c.code);
-    o << format_article_id(a.id) << ',' << p.code << ',' << quoted(p.name) << ',' << t.no << ',' << quoted(t.name)
-      << ',' << quoted(t.group) << ',' << g.no << ',' << quoted(g.name) << ',' << code << ',' << c.name << ','
+    o << format_article_id(a.id) << ',' << p.code << ',' << csv_quote(p.name) << ',' << t.no << ',' << csv_quote(t.name)
+      << ',' << csv_quote(t.group) << ',' << g.no << ',' << csv_quote(g.name) << ',' << code << ',' << c.name << ','
       << c.value_id << ',' << c.value_name << ',' << c.master_id << ',' << c.master_name << ',' << d.no << ','
-      << quoted(d.name) << ',' << d.index_code << ',' << quoted(d.index_name) << ',' << d.index_group_no << ','
-      << quoted(d.index_group_name) << ',' << d.section_no << ',' << quoted(d.section_name) << ',' << t.garment_group_no
-      << ',' << quoted(t.garment_group_name) << ',' << quoted(p.desc) << '\n';
+      << csv_quote(d.name) << ',' << d.index_code << ',' << csv_quote(d.index_name) << ',' << d.index_group_no << ','
+      << csv_quote(d.index_group_name) << ',' << d.section_no << ',' << csv_quote(d.section_name) << ','
+      << t.garment_group_no << ',' << csv_quote(t.garment_group_name) << ',' << csv_quote(p.desc) << '\n';
   }
   out.close();
 }

@@ -68,3 +68,11 @@ TEST(Parse, ArticleIdsWithAndWithoutLeadingZero) {
   EXPECT_FALSE(parse_article_id("66371300a", a));
   EXPECT_FALSE(parse_article_id("", a));
 }
+
+TEST(Parse, CsvQuoteOnlyWhenNeeded) {
+  EXPECT_EQ(csv_quote("Strap top"), "Strap top");
+  EXPECT_EQ(csv_quote("Womens Nightwear, Socks & Tigh"), "\"Womens Nightwear, Socks & Tigh\"");
+  EXPECT_EQ(csv_quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_quote("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_quote(""), "");
+}

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "csv_rows.h"
 #include "data/csv_reader.h"
 #include "image/color_texture.h"
 #include "image/jpeg.h"
@@ -58,24 +59,13 @@ TEST(Pca, RecoversTheVarianceOfALowRankMatrix) {
   EXPECT_THROW(Pca::fit(x.data(), 1, d, 2), DataError);
 }
 
-namespace {
-struct Rows : RowHandler {
-  std::vector<std::vector<std::string>> rows;
-  void row(std::span<const std::string_view> f) override { rows.emplace_back(f.begin(), f.end()); }
-};
-}  // namespace
-
 TEST(ColorTexture, SeparatesColoursAndPatternsOfSyntheticPictures) {
   test::TempDir d;
   synth::SynthConfig c;
   c.preset = "tiny";
   c.out = d.str();
   synth::run_synth(c, 2);
-  CsvReport rep;
-  auto hs = read_csv(
-      d / "articles.csv", {"article_id", "colour_group_name", "graphical_appearance_name"}, CsvOptions{},
-      [](size_t) { return std::make_unique<Rows>(); }, rep);
-  auto& rows = static_cast<Rows&>(*hs[0]).rows;
+  auto rows = test::read_rows(d / "articles.csv", {"article_id", "colour_group_name", "graphical_appearance_name"});
   std::vector<std::vector<float>> desc;
   for (auto& r : rows) {
     auto v = color_texture_descriptor(read_jpeg(d / ("images/" + r[0].substr(0, 3) + "/" + r[0] + ".jpg")));

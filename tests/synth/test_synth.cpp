@@ -7,6 +7,7 @@
 
 #include "core/artifact.h"
 #include "core/error.h"
+#include "csv_rows.h"
 #include "data/csv_reader.h"
 #include "data/dataset.h"
 #include "data/fixture.h"
@@ -45,20 +46,7 @@ std::vector<std::string> lines(const std::string& path, size_t max = SIZE_MAX) {
   return out;
 }
 
-/// Reads every row of a CSV as fields (with the project's reader, quoting included).
-struct Rows : RowHandler {
-  std::vector<std::vector<std::string>> rows;
-  void row(std::span<const std::string_view> f) override { rows.emplace_back(f.begin(), f.end()); }
-};
-std::vector<std::vector<std::string>> read_rows(const std::string& path, const std::vector<std::string>& cols) {
-  CsvReport rep;
-  auto hs = read_csv(
-      path, cols, CsvOptions{}, [](size_t) { return std::make_unique<Rows>(); }, rep);
-  std::vector<std::vector<std::string>> out;
-  for (auto& h : hs)
-    for (auto& r : static_cast<Rows&>(*h).rows) out.push_back(r);
-  return out;
-}
+using test::read_rows;
 
 /// The formats of the real H&M files, field by field (the raw slices are byte-faithful).
 const std::map<std::string, std::regex>& field_formats() {
