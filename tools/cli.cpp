@@ -8,6 +8,7 @@
 #include "features/features_stage.h"
 #include "features/split.h"
 #include "image/embed_stage.h"
+#include "model/train_config.h"
 #include "synth/synth.h"
 
 namespace fr::cli {
@@ -18,7 +19,8 @@ static nlohmann::json default_config() {
           {"synth", nlohmann::json(synth::SynthConfig{})},
           {"split", nlohmann::json(SplitConfig{})},
           {"features", nlohmann::json(FeaturesConfig{})},
-          {"embed", nlohmann::json(EmbedConfig{})}};
+          {"embed", nlohmann::json(EmbedConfig{})},
+          {"train", nlohmann::json(TrainConfig{})}};
 }
 
 Cli::Cli()

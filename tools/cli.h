@@ -55,5 +55,6 @@ void register_split(Cli& cli);
 void register_features(Cli& cli);
 void register_run(Cli& cli);
 void register_embed(Cli& cli);
+void register_train(Cli& cli);
 
 }  // namespace fr::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     fr::cli::register_split(cli);
     fr::cli::register_features(cli);
     fr::cli::register_embed(cli);
+    fr::cli::register_train(cli);
     fr::cli::register_run(cli);
     try {
       cli.app().parse(argc, argv);

@@ -53,7 +53,8 @@ std::string Progress::line(bool final) const {
   } else {
     std::snprintf(buf, sizeof buf, "%s: %s  %s/s", label_.c_str(), fmt(done).c_str(), fmt(rate).c_str());
   }
-  return buf;
+  std::lock_guard lk(note_mu_);
+  return note_.empty() ? std::string(buf) : std::string(buf) + "  " + note_;
 }
 
 void Progress::loop() {

@@ -19,6 +19,11 @@ class Progress {
   ~Progress();
   void add(uint64_t n) { done_.fetch_add(n, std::memory_order_relaxed); }
   void set(uint64_t n) { done_.store(n, std::memory_order_relaxed); }
+  /// Text appended to the line (a training loss, for example).
+  void set_note(std::string note) {
+    std::lock_guard lk(note_mu_);
+    note_ = std::move(note);
+  }
   /// Prints the final line (elapsed time and mean rate) and stops the thread.
   void finish();
 
@@ -28,6 +33,8 @@ class Progress {
   std::string label_, unit_;
   uint64_t total_;
   std::atomic<uint64_t> done_{0};
+  mutable std::mutex note_mu_;
+  std::string note_;
   std::chrono::steady_clock::time_point start_;
   bool tty_, enabled_, finished_ = false;
   std::mutex mu_;

@@ -51,6 +51,29 @@ std::string feature_report_markdown(const nlohmann::json& report) {
   return o.str();
 }
 
+std::string join_image_features(const Workspace& ws, const Dataset& d, RawTable& art) {
+  nlohmann::json image = ws.entry(kImageArtifact);
+  if (image.is_null()) return "not made yet (fashionrec embed-images): not in the features";
+  {
+    Artifact img = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
+    auto mask = img.column<uint8_t>("mask");
+    auto pca = img.column<float>("pca");
+    if (mask.size() != size_t(d.n_articles()))
+      throw ArtifactError(ws.path(kImageFile), "made for another dataset (" + std::to_string(mask.size()) +
+                                                   " articles, the dataset has " + std::to_string(d.n_articles()) +
+                                                   "): run embed-images again");
+    size_t k = pca.size() / mask.size();
+    auto& has = art.add_num("has_image");
+    for (size_t a = 0; a < mask.size(); ++a) has[a] = mask[a];
+    for (size_t j = 0; j < k; ++j) {
+      auto& col = art.add_num("image_pca_" + std::to_string(j));
+      for (size_t a = 0; a < mask.size(); ++a) col[a] = mask[a] ? pca[a * k + j] : 0.f;  // has_image says which
+    }
+    return std::to_string(k) + " PCA dimensions from " + img.meta().value("extractor", std::string("?")) +
+           ", for the articles with a photo (has_image)";
+  }
+}
+
 nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int threads, bool force) {
   nlohmann::json config = c;
   nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)},
@@ -77,25 +100,7 @@ nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int th
   RawTable cust = customer_features(d, s, threads);
   lap("customer features");
   RawTable art = article_features(d, s, threads);
-  std::string image_note = "not made yet (fashionrec embed-images): not in the features";
-  if (!image.is_null()) {
-    Artifact img = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
-    auto mask = img.column<uint8_t>("mask");
-    auto pca = img.column<float>("pca");
-    if (mask.size() != size_t(d.n_articles()))
-      throw ArtifactError(ws.path(kImageFile), "made for another dataset (" + std::to_string(mask.size()) +
-                                                   " articles, the dataset has " + std::to_string(d.n_articles()) +
-                                                   "): run embed-images again");
-    size_t k = pca.size() / mask.size();
-    auto& has = art.add_num("has_image");
-    for (size_t a = 0; a < mask.size(); ++a) has[a] = mask[a];
-    for (size_t j = 0; j < k; ++j) {
-      auto& col = art.add_num("image_pca_" + std::to_string(j));
-      for (size_t a = 0; a < mask.size(); ++a) col[a] = mask[a] ? pca[a * k + j] : 0.f;  // has_image says which
-    }
-    image_note = std::to_string(k) + " PCA dimensions from " + img.meta().value("extractor", std::string("?")) +
-                 ", for the articles with a photo (has_image)";
-  }
+  std::string image_note = join_image_features(ws, d, art);
   lap("article features");
   FeatureTransform ct = FeatureTransform::fit(cust), at = FeatureTransform::fit(art);
   std::vector<float> cx, ax;

@@ -12,6 +12,8 @@
 #include <string>
 
 #include "core/workspace.h"
+#include "data/dataset.h"
+#include "features/raw_features.h"
 #include "features/transform.h"
 
 namespace fr {
@@ -30,6 +32,10 @@ void from_json(const nlohmann::json& j, FeaturesConfig& c);
 
 /// Runs the stage (skips when up to date unless force). Returns a summary.
 nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int threads, bool force);
+
+/// Adds the image stage's PCA columns (has_image, image_pca_<i>) to article features when
+/// the workspace has image embeddings. Returns a sentence for the report saying what joined.
+std::string join_image_features(const Workspace& ws, const Dataset& d, RawTable& art);
 
 /// The report as a Markdown table.
 std::string feature_report_markdown(const nlohmann::json& report);

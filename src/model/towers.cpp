@@ -13,11 +13,15 @@ MlpImpl::MlpImpl(int64_t in, int64_t hidden, int64_t out) {
 torch::Tensor MlpImpl::forward(torch::Tensor x) { return net->forward(x); }
 
 namespace {
+torch::nn::Embedding embedding(int64_t rows, const TowerConfig& c) {
+  return torch::nn::Embedding(torch::nn::EmbeddingOptions(rows, c.index_dim).sparse(c.sparse));
+}
+
 std::vector<torch::nn::Embedding> make_index_embeddings(torch::nn::Module& m, const std::vector<int64_t>& card,
-                                                        int64_t dim) {
+                                                        const TowerConfig& c) {
   std::vector<torch::nn::Embedding> out;
   for (size_t i = 0; i < card.size(); ++i)
-    out.push_back(m.register_module("index" + std::to_string(i), torch::nn::Embedding(card[i], dim)));
+    out.push_back(m.register_module("index" + std::to_string(i), embedding(card[i], c)));
   return out;
 }
 
@@ -30,14 +34,14 @@ torch::Tensor embed_indexes(std::vector<torch::nn::Embedding>& emb, const torch:
 
 CustomerTowerImpl::CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_t>& card, const TowerConfig& c)
     : id_buckets(c.id_buckets) {
-  index_emb = make_index_embeddings(*this, card, c.index_dim);
+  index_emb = make_index_embeddings(*this, card, c);
   int64_t in = dense_dim + int64_t(card.size()) * c.index_dim;
   if (id_buckets > 0) {
-    id_emb = register_module("id", torch::nn::Embedding(id_buckets, c.index_dim));
+    id_emb = register_module("id", embedding(id_buckets, c));
     in += c.index_dim;
   }
   if (c.n_articles > 0) {
-    hist_emb = register_module("history", torch::nn::Embedding(c.n_articles + 1, c.index_dim));  // row 0 = none
+    hist_emb = register_module("history", embedding(c.n_articles + 1, c));  // row 0 = none
     in += c.index_dim;
   }
   mlp = register_module("mlp", Mlp(in, c.hidden, c.dim));
@@ -60,7 +64,7 @@ torch::Tensor CustomerTowerImpl::forward(torch::Tensor x, torch::Tensor idx, tor
 }
 
 ArticleTowerImpl::ArticleTowerImpl(int64_t dense_dim, const std::vector<int64_t>& card, const TowerConfig& c) {
-  index_emb = make_index_embeddings(*this, card, c.index_dim);
+  index_emb = make_index_embeddings(*this, card, c);
   mlp = register_module("mlp", Mlp(dense_dim + int64_t(card.size()) * c.index_dim, c.hidden, c.dim));
 }
 
@@ -77,6 +81,60 @@ RankerImpl::RankerImpl(int64_t dim, int64_t pair_dim, int64_t hidden) {
 
 torch::Tensor RankerImpl::forward(torch::Tensor c, torch::Tensor a, torch::Tensor pair) {
   return mlp->forward(torch::cat({c, a, c * a, pair}, 1)).squeeze(1);
+}
+
+nlohmann::json ModelShape::to_json() const {
+  return {{"customer_dense", customer_dense},
+          {"article_dense", article_dense},
+          {"pair_dim", pair_dim},
+          {"customer_cardinality", customer_cardinality},
+          {"article_cardinality", article_cardinality},
+          {"dim", tower.dim},
+          {"hidden", tower.hidden},
+          {"index_dim", tower.index_dim},
+          {"id_buckets", tower.id_buckets},
+          {"n_articles", tower.n_articles}};
+}
+
+ModelShape ModelShape::from_json(const nlohmann::json& j) {
+  ModelShape s;
+  s.customer_dense = j.at("customer_dense");
+  s.article_dense = j.at("article_dense");
+  s.pair_dim = j.at("pair_dim");
+  s.customer_cardinality = j.at("customer_cardinality").get<std::vector<int64_t>>();
+  s.article_cardinality = j.at("article_cardinality").get<std::vector<int64_t>>();
+  s.tower.dim = j.at("dim");
+  s.tower.hidden = j.at("hidden");
+  s.tower.index_dim = j.at("index_dim");
+  s.tower.id_buckets = j.at("id_buckets");
+  s.tower.n_articles = j.at("n_articles");
+  return s;
+}
+
+torch::Tensor wrap(const std::vector<float>& v, std::vector<int64_t> shape) {
+  return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat);
+}
+torch::Tensor wrap(const std::vector<int64_t>& v, std::vector<int64_t> shape) {
+  return torch::from_blob(const_cast<int64_t*>(v.data()), shape, torch::kLong);
+}
+
+TwoStageModelImpl::TwoStageModelImpl(const ModelShape& s) : shape(s) {
+  customer = register_module("customer", CustomerTower(s.customer_dense, s.customer_cardinality, s.tower));
+  article = register_module("article", ArticleTower(s.article_dense, s.article_cardinality, s.tower));
+  ranker = register_module("ranker", Ranker(s.tower.dim, s.pair_dim, s.tower.hidden));
+}
+
+torch::Tensor TwoStageModelImpl::embed_customers(const CustomerInputs& in) {
+  return customer->forward(wrap(in.x, {in.n, in.dense}), wrap(in.idx, {in.n, in.n_index}), wrap(in.id, {in.n}),
+                           wrap(in.hist, {in.n, in.history}), wrap(in.hist_w, {in.n, in.history}));
+}
+
+torch::Tensor TwoStageModelImpl::embed_articles(const ArticleInputs& in) {
+  return article->forward(wrap(in.x, {in.n, in.dense}), wrap(in.idx, {in.n, in.n_index}));
+}
+
+torch::Tensor TwoStageModelImpl::rank(torch::Tensor c, torch::Tensor a, const std::vector<float>& pair) {
+  return ranker->forward(c, a, wrap(pair, {c.size(0), shape.pair_dim}));
 }
 
 }  // namespace fr

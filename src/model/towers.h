@@ -12,7 +12,10 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <vector>
+
+#include "model/inputs.h"
 
 namespace fr {
 
@@ -22,6 +25,7 @@ struct TowerConfig {
   int64_t index_dim = 16;        ///< size of each categorical embedding
   int64_t id_buckets = 1 << 18;  ///< hashed customer-id embedding rows (0 = no id embedding)
   int64_t n_articles = 0;        ///< rows of the history embedding
+  bool sparse = true;            ///< embeddings give sparse gradients (see SparseAdam)
 };
 
 /// Linear -> LayerNorm -> ReLU, twice, then Linear to dim.
@@ -56,5 +60,33 @@ struct RankerImpl : torch::nn::Module {
   Mlp mlp{nullptr};
 };
 TORCH_MODULE(Ranker);
+
+/// Everything needed to rebuild the modules before loading their weights.
+struct ModelShape {
+  int64_t customer_dense = 0, article_dense = 0, pair_dim = 0;
+  std::vector<int64_t> customer_cardinality, article_cardinality;
+  TowerConfig tower;
+  nlohmann::json to_json() const;
+  static ModelShape from_json(const nlohmann::json& j);
+};
+
+/// The customer tower, the article tower and the ranker, as one module (one state dict).
+struct TwoStageModelImpl : torch::nn::Module {
+  explicit TwoStageModelImpl(const ModelShape& s);
+  /// [n, dim] L2-normalised embeddings. The inputs' arrays are wrapped, not copied.
+  torch::Tensor embed_customers(const CustomerInputs& in);
+  torch::Tensor embed_articles(const ArticleInputs& in);
+  /// Ranker logits [n] for row-aligned customer and article embeddings and pair inputs.
+  torch::Tensor rank(torch::Tensor c, torch::Tensor a, const std::vector<float>& pair);
+  ModelShape shape;
+  CustomerTower customer{nullptr};
+  ArticleTower article{nullptr};
+  Ranker ranker{nullptr};
+};
+TORCH_MODULE(TwoStageModel);
+
+/// Wraps a plain array as a tensor (no copy; the array must outlive the tensor's use).
+torch::Tensor wrap(const std::vector<float>& v, std::vector<int64_t> shape);
+torch::Tensor wrap(const std::vector<int64_t>& v, std::vector<int64_t> shape);
 
 }  // namespace fr

@@ -1,0 +1,71 @@
+#include "model/trained_model.h"
+
+#include "core/artifact.h"
+#include "core/error.h"
+#include "model/towers.h"
+#include "model/trainer.h"
+
+namespace fr {
+
+struct TrainedModel::Impl {
+  Artifact art;
+  ModelShape shape;
+  TwoStageModel model{nullptr};
+};
+
+TrainedModel::TrainedModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TrainedModel::TrainedModel(TrainedModel&&) noexcept = default;
+TrainedModel& TrainedModel::operator=(TrainedModel&&) noexcept = default;
+TrainedModel::~TrainedModel() = default;
+
+TrainedModel TrainedModel::load(const std::string& path, int threads) {
+  auto impl =
+      std::make_unique<Impl>(Impl{Artifact::open(path, kModelArtifact, kModelVersion, true, threads), {}, nullptr});
+  try {
+    impl->shape = ModelShape::from_json(impl->art.meta().at("shape"));
+  } catch (const nlohmann::json::exception& e) {
+    throw ArtifactError(path, std::string("its model shape is unreadable: ") + e.what());
+  }
+  impl->model = TwoStageModel(impl->shape);
+  auto w = impl->art.column<uint8_t>("weights");
+  try {
+    torch::serialize::InputArchive a;
+    a.load_from(reinterpret_cast<const char*>(w.data()), w.size());
+    impl->model->load(a);
+  } catch (const c10::Error& e) {
+    throw ArtifactError(
+        path, "its weights do not load (" + std::string(e.what_without_backtrace()).substr(0, 200) + "): train again");
+  }
+  impl->model->eval();
+  auto emb = impl->art.column<float>("article_embeddings");
+  if (emb.size() != size_t(impl->shape.tower.n_articles * impl->shape.tower.dim))
+    throw ArtifactError(path, "article_embeddings has " + std::to_string(emb.size()) + " values, expected " +
+                                  std::to_string(impl->shape.tower.n_articles) + " x " +
+                                  std::to_string(impl->shape.tower.dim));
+  return TrainedModel(std::move(impl));
+}
+
+int64_t TrainedModel::dim() const { return impl_->shape.tower.dim; }
+int64_t TrainedModel::n_articles() const { return impl_->shape.tower.n_articles; }
+const nlohmann::json& TrainedModel::meta() const { return impl_->art.meta(); }
+std::span<const float> TrainedModel::article_embeddings() const {
+  return impl_->art.column<float>("article_embeddings");
+}
+
+std::vector<float> TrainedModel::embed_customers(const CustomerInputs& in) const {
+  torch::NoGradGuard g;
+  auto q = impl_->model->embed_customers(in).contiguous();
+  return {q.data_ptr<float>(), q.data_ptr<float>() + q.numel()};
+}
+
+std::vector<float> TrainedModel::rank(std::span<const float> customer, std::span<const float> article,
+                                      const std::vector<float>& pair) const {
+  torch::NoGradGuard g;
+  const int64_t d = dim(), n = int64_t(customer.size()) / d;
+  auto c = torch::from_blob(const_cast<float*>(customer.data()), {n, d}, torch::kFloat);
+  auto a = torch::from_blob(const_cast<float*>(article.data()), {n, d}, torch::kFloat);
+  auto p = torch::sigmoid(impl_->model->rank(c, a, pair)).contiguous();
+  return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
+}
+
+}  // namespace fr

@@ -1,0 +1,166 @@
+// `fashionrec train` end to end on the tiny synthetic preset: determinism, checkpoint and
+// resume, the exported model, bad checkpoints; and the quality bar on the small preset.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/artifact.h"
+#include "core/error.h"
+#include "model/trained_model.h"
+#include "model/trainer.h"
+#include "test_util.h"
+
+using namespace fr;
+
+namespace {
+
+/// A workspace with the tiny preset ingested, split and featurised (made once per binary).
+const std::string& tiny_workspace() {
+  static test::TempDir dir;
+  static std::string ws = [] {
+    auto r = test::run_cli("synth --preset tiny --out " + dir / "data");
+    EXPECT_EQ(r.code, 0) << r.out;
+    r = test::run_cli("-w " + dir / "ws" + " run --data " + dir / "data");
+    EXPECT_EQ(r.code, 0) << r.out;
+    return dir / "ws";
+  }();
+  return ws;
+}
+
+TrainConfig quick_config() {
+  TrainConfig c;
+  c.epochs = 2;
+  c.rank_epochs = 1;
+  c.batch_size = 128;
+  c.rank_batch_size = 64;
+  c.dim = 16;
+  c.hidden = 32;
+  c.id_buckets = 1024;
+  c.max_examples = 2048;
+  c.eval_customers = 200;
+  c.hard_pool = 20;
+  c.warmup_steps = 5;
+  return c;
+}
+
+/// Copies the tiny workspace so tests do not share train outputs.
+std::string fresh_copy(const test::TempDir& to) {
+  std::filesystem::copy(tiny_workspace(), to / "ws", std::filesystem::copy_options::recursive);
+  return to / "ws";
+}
+
+std::vector<float> embeddings(const std::string& ws) {
+  auto m = TrainedModel::load(Workspace(ws).path(kModelFile));
+  auto e = m.article_embeddings();
+  return {e.begin(), e.end()};
+}
+
+std::vector<double> losses(const std::string& ws) {
+  auto j = nlohmann::json::parse(test::read_file(Workspace(ws).path(kCurvesFile)));
+  std::vector<double> out;
+  for (auto& e : j["epochs"]) out.push_back(e.value("loss", e.value("rank_loss", 0.0)));
+  return out;
+}
+
+}  // namespace
+
+TEST(Train, SameSeedSameLossesAndWeights) {
+  test::TempDir a, b;
+  auto wa = fresh_copy(a), wb = fresh_copy(b);
+  auto c = quick_config();
+  run_train(Workspace(wa), c, 2, {});
+  run_train(Workspace(wb), c, 2, {});
+  ASSERT_EQ(losses(wa).size(), 2u);
+  EXPECT_EQ(losses(wa), losses(wb));
+  EXPECT_EQ(embeddings(wa), embeddings(wb));
+  // A different seed trains a different model.
+  test::TempDir d;
+  auto wd = fresh_copy(d);
+  c.seed = 7;
+  run_train(Workspace(wd), c, 2, {});
+  EXPECT_NE(losses(wa), losses(wd));
+}
+
+TEST(Train, ResumeFromACheckpointGivesTheSameWeights) {
+  for (std::string mode : {"joint", "staged"}) {
+    SCOPED_TRACE(mode);
+    test::TempDir a, b;
+    auto wa = fresh_copy(a), wb = fresh_copy(b);
+    auto c = quick_config();
+    c.mode = mode;
+    run_train(Workspace(wa), c, 2, {});
+    // Stop mid-epoch (step 5 of 16), then again in the second epoch, resuming each time.
+    TrainOptions stop{};
+    stop.stop_after_steps = 5;
+    auto s = run_train(Workspace(wb), c, 2, stop);
+    ASSERT_EQ(s.value("stopped_at_step", -1), 5);
+    EXPECT_TRUE(std::filesystem::exists(Workspace(wb).path(kCheckpointFile)));
+    stop.resume = true;
+    stop.stop_after_steps = 14;
+    s = run_train(Workspace(wb), c, 2, stop);
+    ASSERT_EQ(s.value("stopped_at_step", -1), 19);
+    TrainOptions finish{};
+    finish.resume = true;
+    run_train(Workspace(wb), c, 2, finish);
+    EXPECT_FALSE(std::filesystem::exists(Workspace(wb).path(kCheckpointFile)));
+    EXPECT_EQ(losses(wa), losses(wb));
+    EXPECT_EQ(embeddings(wa), embeddings(wb));
+  }
+}
+
+TEST(Train, ExportedModelLoadsAndIsUpToDate) {
+  test::TempDir a;
+  auto wa = fresh_copy(a);
+  auto c = quick_config();
+  auto s = run_train(Workspace(wa), c, 2, {});
+  ASSERT_TRUE(s["best"].contains("recall@100"));
+  auto m = TrainedModel::load(Workspace(wa).path(kModelFile));
+  EXPECT_EQ(m.dim(), 16);
+  EXPECT_EQ(int64_t(m.article_embeddings().size()), m.n_articles() * 16);
+  // Unit-norm article embeddings, and a customer embedding from hand-made inputs.
+  double norm = 0;
+  for (int k = 0; k < 16; ++k) norm += double(m.article_embeddings()[size_t(k)]) * m.article_embeddings()[size_t(k)];
+  EXPECT_NEAR(norm, 1.0, 1e-4);
+  auto shape = m.meta()["shape"];
+  CustomerInputs in;
+  in.dense = shape["customer_dense"];
+  in.n_index = int64_t(shape["customer_cardinality"].size());
+  in.history = c.history;
+  in.resize(2);
+  std::fill(in.hist.begin(), in.hist.end(), -1);
+  auto q = m.embed_customers(in);
+  ASSERT_EQ(q.size(), 32u);
+  std::vector<float> pair(2 * 18, 0.f);
+  auto p = m.rank(std::span(q), std::span(m.article_embeddings().data(), 32), pair);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_GT(p[0], 0.f);
+  EXPECT_LT(p[0], 1.f);
+  // Same config, same inputs: nothing to do.
+  EXPECT_TRUE(run_train(Workspace(wa), c, 2, {}).value("up_to_date", false));
+}
+
+TEST(Train, BadCheckpointsAndConfigsAreClearErrors) {
+  test::TempDir a;
+  auto wa = fresh_copy(a);
+  auto c = quick_config();
+  test::write_file(Workspace(wa).path(kCheckpointFile), "not a checkpoint");
+  TrainOptions resume{};
+  resume.resume = true;
+  EXPECT_THROW(run_train(Workspace(wa), c, 2, resume), ArtifactError);
+  // A checkpoint made with another config is refused, naming the field.
+  TrainOptions stop{};
+  stop.stop_after_steps = 2;
+  run_train(Workspace(wa), c, 2, stop);
+  c.lr = 0.5;
+  try {
+    run_train(Workspace(wa), c, 2, resume);
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("train.lr"), std::string::npos) << e.what();
+  }
+  c.mode = "both";
+  EXPECT_THROW(run_train(Workspace(wa), c, 2, {}), UsageError);
+  // A damaged model file is refused on load.
+  test::write_file(Workspace(wa).path(kModelFile), "garbage");
+  EXPECT_THROW(TrainedModel::load(Workspace(wa).path(kModelFile)), ArtifactError);
+}
