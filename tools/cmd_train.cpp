@@ -20,12 +20,16 @@ void register_train(Cli& cli) {
       "train",
       "Train the two towers (in-batch softmax, logQ) and the ranker (BCE), joint or staged; evaluate each "
       "epoch on the validation week; export model.frc");
-  cli.bind(sub, "--mode", "train.mode", "joint (retrieval + ranking loss each step) or staged")
+  cli.bind(sub, "--mode", "train.mode",
+           "staged (retrieval, then ranking on its candidates) or joint (both losses each step)")
       ->check(CLI::IsMember({"joint", "staged"}));
   cli.bind(sub, "--epochs", "train.epochs", "Retrieval (or joint) epochs, at most");
   cli.bind(sub, "--rank-epochs", "train.rank_epochs", "Ranking epochs after retrieval (staged)");
   cli.bind(sub, "--patience", "train.patience", "Epochs without improvement before stopping early");
   cli.bind(sub, "--max-examples", "train.max_examples", "Purchases per epoch (0 = all)");
+  cli.bind(sub, "--retrieval-days", "train.retrieval_days", "Train retrieval on the last N training days (0 = all)");
+  cli.bind(sub, "--rank-days", "train.rank_days", "The ranker's label window: the last N training days");
+  cli.bind(sub, "--history", "train.history", "Recent purchases pooled by the customer tower");
   cli.bind(sub, "--batch-size", "train.batch_size", "Purchases per step (also the in-batch negatives)");
   cli.bind(sub, "--dim", "train.dim", "Embedding size of the towers");
   cli.bind(sub, "--hidden", "train.hidden", "Hidden layer width");

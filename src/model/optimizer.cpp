@@ -54,8 +54,11 @@ void SparseAdam::load(torch::serialize::InputArchive& a) {
 }
 
 TrainOptimizer::TrainOptimizer(torch::nn::Module& m, const OptimizerConfig& c) : c_(c) {
-  for (auto& mod : m.modules(/*include_self=*/true))
-    if (auto* e = mod->as<torch::nn::Embedding>(); e && e->options.sparse()) sparse_.push_back(e->weight);
+  auto take = [&](torch::nn::Module& mod) {
+    if (auto* e = mod.as<torch::nn::Embedding>(); e && e->options.sparse()) sparse_.push_back(e->weight);
+  };
+  take(m);
+  for (auto& mod : m.modules(/*include_self=*/false)) take(*mod);
   for (auto& p : m.parameters()) {
     bool is_sparse = false;
     for (auto& s : sparse_) is_sparse |= s.is_same(p);

@@ -11,15 +11,14 @@ torch::Tensor retrieval_logits(const RetrievalBatch& b, double temperature) {
   const int64_t B = b.query.size(0);
   if (b.candidate.size(0) < B || b.candidate_ids.size(0) != b.candidate.size(0))
     throw InternalError("retrieval batch: candidates must start with the batch's positives");
-  auto logits = torch::matmul(b.query, b.candidate.t()) / temperature;
-  if (b.log_q.defined()) logits = logits - b.log_q.unsqueeze(0);
+  // In-place where autograd allows it (matmul saves its inputs, not its output): the [B, B + N]
+  // matrices are the largest tensors of a step.
+  auto logits = torch::matmul(b.query / temperature, b.candidate.t());
+  if (b.log_q.defined()) logits.sub_(b.log_q.unsqueeze(0));
   // Row i's positive is candidate i; any other column holding the same article is masked.
-  auto pos_ids = b.candidate_ids.slice(0, 0, B).unsqueeze(1);  // [B, 1]
-  auto same = pos_ids.eq(b.candidate_ids.unsqueeze(0));        // [B, B + N]
-  auto diag = torch::zeros_like(same);
-  diag.slice(1, 0, B).copy_(torch::eye(B, same.options()));
-  auto mask = same.logical_and(diag.logical_not());
-  return logits.masked_fill(mask, -std::numeric_limits<float>::infinity());
+  auto same = b.candidate_ids.slice(0, 0, B).unsqueeze(1).eq(b.candidate_ids.unsqueeze(0));  // [B, B + N]
+  same.diagonal().fill_(false);
+  return logits.masked_fill_(same, -std::numeric_limits<float>::infinity());
 }
 
 torch::Tensor in_batch_softmax_loss(const RetrievalBatch& b, double temperature) {

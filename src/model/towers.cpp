@@ -17,29 +17,27 @@ torch::nn::Embedding embedding(int64_t rows, const TowerConfig& c) {
   return torch::nn::Embedding(torch::nn::EmbeddingOptions(rows, c.index_dim).sparse(c.sparse));
 }
 
-std::vector<torch::nn::Embedding> make_index_embeddings(torch::nn::Module& m, const std::vector<int64_t>& card,
-                                                        const TowerConfig& c) {
-  std::vector<torch::nn::Embedding> out;
-  for (size_t i = 0; i < card.size(); ++i)
-    out.push_back(m.register_module("index" + std::to_string(i), embedding(card[i], c)));
-  return out;
+}  // namespace
+
+FusedEmbeddingImpl::FusedEmbeddingImpl(const std::vector<int64_t>& card, const TowerConfig& c)
+    : columns(int64_t(card.size())), dim(c.index_dim) {
+  std::vector<int64_t> off;
+  int64_t rows = 0;
+  for (int64_t k : card) off.push_back(rows), rows += k;
+  table = register_module("table", embedding(std::max<int64_t>(rows, 1), c));
+  offsets = register_buffer("offsets", torch::tensor(off, torch::kLong));
 }
 
-torch::Tensor embed_indexes(std::vector<torch::nn::Embedding>& emb, const torch::Tensor& idx) {
-  std::vector<torch::Tensor> parts;
-  for (size_t i = 0; i < emb.size(); ++i) parts.push_back(emb[i]->forward(idx.select(1, int64_t(i))));
-  return parts.empty() ? torch::Tensor() : torch::cat(parts, 1);
+torch::Tensor FusedEmbeddingImpl::forward(torch::Tensor idx) {
+  return table->forward(idx + offsets.unsqueeze(0)).view({idx.size(0), columns * dim});
 }
-}  // namespace
 
 CustomerTowerImpl::CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_t>& card, const TowerConfig& c)
     : id_buckets(c.id_buckets) {
-  index_emb = make_index_embeddings(*this, card, c);
-  int64_t in = dense_dim + int64_t(card.size()) * c.index_dim;
-  if (id_buckets > 0) {
-    id_emb = register_module("id", embedding(id_buckets, c));
-    in += c.index_dim;
-  }
+  std::vector<int64_t> columns = card;
+  if (id_buckets > 0) columns.push_back(id_buckets);
+  index_emb = register_module("index", FusedEmbedding(columns, c));
+  int64_t in = dense_dim + int64_t(columns.size()) * c.index_dim;
   if (c.n_articles > 0) {
     hist_emb = register_module("history", embedding(c.n_articles + 1, c));  // row 0 = none
     in += c.index_dim;
@@ -50,8 +48,8 @@ CustomerTowerImpl::CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_
 torch::Tensor CustomerTowerImpl::forward(torch::Tensor x, torch::Tensor idx, torch::Tensor id, torch::Tensor hist,
                                          torch::Tensor hist_w) {
   std::vector<torch::Tensor> parts = {x};
-  if (!index_emb.empty()) parts.push_back(embed_indexes(index_emb, idx));
-  if (id_emb) parts.push_back(id_emb->forward(id.remainder(id_buckets)));
+  if (id_buckets > 0) idx = torch::cat({idx, id.remainder(id_buckets).unsqueeze(1)}, 1);
+  if (index_emb->columns > 0) parts.push_back(index_emb->forward(idx));
   if (hist_emb) {
     // Time-weighted mean of the recent purchases' embeddings (-1 = empty slot, weight 0).
     auto e = hist_emb->forward(hist + 1);             // [B, H, k]
@@ -64,13 +62,13 @@ torch::Tensor CustomerTowerImpl::forward(torch::Tensor x, torch::Tensor idx, tor
 }
 
 ArticleTowerImpl::ArticleTowerImpl(int64_t dense_dim, const std::vector<int64_t>& card, const TowerConfig& c) {
-  index_emb = make_index_embeddings(*this, card, c);
+  index_emb = register_module("index", FusedEmbedding(card, c));
   mlp = register_module("mlp", Mlp(dense_dim + int64_t(card.size()) * c.index_dim, c.hidden, c.dim));
 }
 
 torch::Tensor ArticleTowerImpl::forward(torch::Tensor x, torch::Tensor idx) {
   std::vector<torch::Tensor> parts = {x};
-  if (!index_emb.empty()) parts.push_back(embed_indexes(index_emb, idx));
+  if (index_emb->columns > 0) parts.push_back(index_emb->forward(idx));
   return torch::nn::functional::normalize(mlp->forward(torch::cat(parts, 1)),
                                           torch::nn::functional::NormalizeFuncOptions().dim(1));
 }

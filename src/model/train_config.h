@@ -9,14 +9,15 @@ namespace fr {
 
 struct TrainConfig {
   // How the two stages train.
-  std::string mode = "joint";  ///< joint: retrieval + rank_weight * BCE each step; staged: retrieval, then ranking
-  int64_t epochs = 4;          ///< retrieval (or joint) epochs, at most (early stopping may end sooner)
-  int64_t rank_epochs = 2;     ///< staged mode: ranking epochs after retrieval
-  int64_t patience = 2;        ///< epochs without a better validation figure before stopping
-  int64_t max_examples = 0;    ///< >0: each epoch trains on the first N purchases of its shuffle
+  std::string mode =
+      "staged";  ///< staged: retrieval, then ranking on its candidates; joint: retrieval + rank_weight * BCE each step
+  int64_t epochs = 6;        ///< retrieval (or joint) epochs, at most (early stopping may end sooner)
+  int64_t rank_epochs = 2;   ///< staged mode: ranking epochs after retrieval
+  int64_t patience = 2;      ///< epochs without a better validation figure before stopping
+  int64_t max_examples = 0;  ///< >0: each epoch trains on the first N purchases of its shuffle
   // Model shape.
   int64_t dim = 64;  ///< embedding size of both towers
-  int64_t hidden = 128;
+  int64_t hidden = 64;
   int64_t index_dim = 16;         ///< size of each categorical / id embedding
   int64_t id_buckets = 262144;    ///< hashed customer-id embedding rows (0 = none)
   int64_t history = 8;            ///< recent purchases pooled by the customer tower
@@ -34,7 +35,7 @@ struct TrainConfig {
   bool logq = true;
   int64_t extra_negatives = 0;                      ///< extra negatives per batch
   std::string extra_negative_sampling = "uniform";  ///< uniform | popularity
-  int64_t retrieval_days = 0;                       ///< >0: train retrieval on the last N training days only
+  int64_t retrieval_days = 14;                      ///< >0: train retrieval on the last N training days only
   // Ranking.
   double rank_weight = 1.0;       ///< joint loss = retrieval + rank_weight * BCE
   int64_t rank_batch_size = 256;  ///< ranking pairs per step (joint) or per batch (staged)

@@ -152,7 +152,6 @@ TrainData::TrainData(const Workspace& ws, const TrainConfig& c, int threads)
   rank_cust_id_ = std::move(base.customer);
   rank_art_id_ = std::move(base.article);
   rank_label_.assign(base.label.begin(), base.label.end());
-  n_base_pairs_ = rank_label_.size();
   featurize_pairs(0);
 }
 
@@ -345,17 +344,20 @@ void TrainData::featurize_pairs(size_t from) {
   });
 }
 
-void TrainData::set_hard_negatives(std::vector<int32_t> customer, std::vector<int32_t> article) {
-  if (customer.size() != article.size()) throw InternalError("hard negatives: customers and articles differ in size");
-  rank_cust_id_.resize(n_base_pairs_);
-  rank_art_id_.resize(n_base_pairs_);
-  rank_label_.resize(n_base_pairs_);
-  rank_cust_id_.insert(rank_cust_id_.end(), customer.begin(), customer.end());
-  rank_art_id_.insert(rank_art_id_.end(), article.begin(), article.end());
-  rank_label_.resize(rank_cust_id_.size(), 0.f);
-  hard_cust_ = std::move(customer);
-  hard_art_ = std::move(article);
-  featurize_pairs(n_base_pairs_);
+void TrainData::set_mined_pairs(std::vector<int32_t> customer, std::vector<int32_t> article, std::vector<float> label) {
+  if (customer.size() != article.size() || customer.size() != label.size())
+    throw InternalError("mined pairs: customers, articles and labels differ in size");
+  rank_cust_id_ = std::move(customer);
+  rank_art_id_ = std::move(article);
+  rank_label_ = std::move(label);
+  mined_ = true;
+  featurize_pairs(0);
+}
+
+int32_t TrainData::draw_popular(std::mt19937_64& rng) const {
+  double u = std::uniform_real_distribution<double>(0, popularity_cum_.back())(rng);
+  auto a = size_t(std::upper_bound(popularity_cum_.begin(), popularity_cum_.end(), u) - popularity_cum_.begin());
+  return int32_t(std::min(a, popularity_cum_.size() - 1));
 }
 
 }  // namespace fr

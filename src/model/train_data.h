@@ -10,8 +10,12 @@
 // Ranking examples: a label window of the last rank_days training days. Customer, article
 // and pair features for it are recomputed as of the window's first day with the transforms
 // fitted by `features`, so the window's purchases are never among their own inputs either.
-// Positives are the window's purchases; negatives are popularity-sampled, plus hard
-// negatives from the retrieval model's top candidates (add_hard_negatives).
+// Before a retrieval model exists, the pairs are the window's purchases against
+// popularity-sampled negatives. Once it exists (set_mined_pairs), they are what the ranker sees
+// at serving time: the retrieval model's top candidates, a bought one a positive and the
+// others hard negatives, plus popularity-sampled negatives. Positives the retrieval model did
+// not find are left out: keeping them would teach the ranker that a low retrieval score
+// means "bought".
 //
 // Evaluation: the validation week's buyers (a deterministic subsample of eval_customers),
 // with features and history as of the first validation day.
@@ -79,10 +83,14 @@ class TrainData {
   size_t n_rank_positives() const;
   /// Customers of the rank window who bought in it (for hard-negative mining), ascending.
   const ValidationTruth& rank_truth() const { return rank_truth_; }
-  /// Replaces the hard negatives (customer, article pairs labelled 0) and featurises them.
-  void set_hard_negatives(std::vector<int32_t> customer, std::vector<int32_t> article);
-  const std::vector<int32_t>& hard_customers() const { return hard_cust_; }
-  const std::vector<int32_t>& hard_articles() const { return hard_art_; }
+  /// Replaces the ranking pairs with mined ones (label 1 = bought) and featurises them.
+  void set_mined_pairs(std::vector<int32_t> customer, std::vector<int32_t> article, std::vector<float> label);
+  bool mined() const { return mined_; }
+  const std::vector<int32_t>& rank_customers() const { return rank_cust_id_; }
+  const std::vector<int32_t>& rank_articles() const { return rank_art_id_; }
+  const std::vector<float>& rank_labels() const { return rank_label_; }
+  /// An article drawn by training sales.
+  int32_t draw_popular(std::mt19937_64& rng) const;
   size_t rank_batches() const;
   /// Ranking batch r of pass `pass` over the pairs (shuffled by seed and pass).
   RankBatchData make_rank_batch(int64_t pass, int64_t r) const;
@@ -132,10 +140,9 @@ class TrainData {
   std::vector<int32_t> ex_cust_;                     // their customers
   std::vector<float> log_q_;                         // [n_articles]
   std::vector<double> popularity_cum_;               // cumulative training sales, for popular draws
-  std::vector<int32_t> rank_cust_id_, rank_art_id_;  // ranking pairs (base, then hard)
+  std::vector<int32_t> rank_cust_id_, rank_art_id_;  // ranking pairs
   std::vector<float> rank_label_, rank_raw_;         // labels, raw pair features [n, kDim]
-  size_t n_base_pairs_ = 0;
-  std::vector<int32_t> hard_cust_, hard_art_;
+  bool mined_ = false;
   std::vector<uint32_t> eval_;
   std::vector<int32_t> popular_, popular_all_;
   std::unique_ptr<PairFeaturizer> eval_pairs_, rank_pairs_;

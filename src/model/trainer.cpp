@@ -149,9 +149,12 @@ void Trainer::save_checkpoint() {
     a.write("rank_opt", r);
     a.write("state", c10::IValue(state_json(st_).dump()));
     a.write("config", c10::IValue(nlohmann::json(c_).dump()));
-    auto ints = [](const std::vector<int32_t>& v) { return torch::tensor(v, torch::kInt); };
-    a.write("hard_customers", ints(data_.hard_customers()));
-    a.write("hard_articles", ints(data_.hard_articles()));
+    a.write("mined", torch::tensor(int64_t(data_.mined())));
+    if (data_.mined()) {
+      a.write("rank_customers", torch::tensor(data_.rank_customers(), torch::kInt));
+      a.write("rank_articles", torch::tensor(data_.rank_articles(), torch::kInt));
+      a.write("rank_labels", torch::tensor(data_.rank_labels(), torch::kFloat));
+    }
   });
   write_file_atomic(ws_.path(kCheckpointFile), bytes);
 }
@@ -186,14 +189,18 @@ bool Trainer::load_checkpoint() {
   rank_opt_->load(r);
   a.read("state", state);
   st_ = state_from(nlohmann::json::parse(state.toStringRef()));
-  torch::Tensor hc, ha;
-  a.read("hard_customers", hc);
-  a.read("hard_articles", ha);
-  if (hc.numel() > 0) {
-    auto v = [](const torch::Tensor& t) {
+  torch::Tensor mined;
+  a.read("mined", mined);
+  if (mined.item<int64_t>()) {
+    torch::Tensor rc, ra, rl;
+    a.read("rank_customers", rc);
+    a.read("rank_articles", ra);
+    a.read("rank_labels", rl);
+    auto ints = [](const torch::Tensor& t) {
       return std::vector<int32_t>(t.data_ptr<int32_t>(), t.data_ptr<int32_t>() + t.numel());
     };
-    data_.set_hard_negatives(v(hc), v(ha));
+    data_.set_mined_pairs(ints(rc), ints(ra),
+                          std::vector<float>(rl.data_ptr<float>(), rl.data_ptr<float>() + rl.numel()));
   }
   spdlog::info("train: resumed from {} at epoch {}, step {} ({})", path, st_.epoch + 1, st_.step, st_.phase);
   return true;
@@ -215,14 +222,15 @@ torch::Tensor Trainer::all_article_embeddings(const FeatureRows& rows, int32_t d
 }
 
 void Trainer::mine_hard_negatives(int64_t epoch) {
-  // The retrieval model's top candidates for the rank window's buyers, as of the window's
-  // first day, minus what they bought: negatives that look right to the towers.
-  if (c_.hard_negatives <= 0) return;
+  // The ranker's pairs from the retrieval model's top candidates for the rank window's buyers,
+  // as of the window's first day (see TrainData: positives it found, hard and popular negatives).
   torch::NoGradGuard g;
   const ValidationTruth& t = data_.rank_truth();
   auto arts = all_article_embeddings(data_.rank_article_rows(), data_.rank_split().val_start);
   const int64_t pool = std::min<int64_t>(c_.hard_pool, arts.size(0));
-  std::vector<int32_t> hc, ha;
+  std::vector<int32_t> rc, ra;
+  std::vector<float> rl;
+  size_t found = 0, positives = 0;
   CustomerInputs in = data_.customer_inputs_template();
   for (size_t from = 0; from < t.customers.size(); from += 1024) {
     size_t to = std::min(t.customers.size(), from + 1024);
@@ -232,22 +240,33 @@ void Trainer::mine_hard_negatives(int64_t epoch) {
     const int64_t* p = top.data_ptr<int64_t>();
     for (size_t i = from; i < to; ++i) {
       auto pos = t.of(i);
-      std::vector<int32_t> cand;
+      positives += pos.size();
+      std::vector<int32_t> hits, misses;
       for (int64_t k = 0; k < pool; ++k) {
         int32_t a = int32_t(p[int64_t(i - from) * pool + k]);
-        if (!std::binary_search(pos.begin(), pos.end(), a)) cand.push_back(a);
+        (std::binary_search(pos.begin(), pos.end(), a) ? hits : misses).push_back(a);
       }
-      if (cand.empty()) continue;
+      found += hits.size();
       std::mt19937_64 rng(uint64_t(c_.seed) * 1000003u + uint64_t(epoch) * 7919u + uint64_t(t.customers[i]));
-      for (size_t k = 0; k < pos.size() * size_t(c_.hard_negatives); ++k) {
-        hc.push_back(t.customers[i]);
-        ha.push_back(cand[rng() % cand.size()]);
+      for (int32_t h : hits) {
+        rc.push_back(t.customers[i]), ra.push_back(h), rl.push_back(1.f);
+        for (int64_t k = 0; k < c_.hard_negatives && !misses.empty(); ++k)
+          rc.push_back(t.customers[i]), ra.push_back(misses[rng() % misses.size()]), rl.push_back(0.f);
+        for (int64_t k = 0; k < c_.rank_negatives; ++k) {
+          int32_t a = data_.draw_popular(rng);
+          if (std::binary_search(pos.begin(), pos.end(), a)) continue;
+          rc.push_back(t.customers[i]), ra.push_back(a), rl.push_back(0.f);
+        }
       }
     }
   }
-  spdlog::info("train: {} hard negatives from the top {} retrieval candidates of {} customers", ha.size(), pool,
-               t.customers.size());
-  data_.set_hard_negatives(std::move(hc), std::move(ha));
+  spdlog::info("train: ranker pairs from the top {} candidates: {} of {} window purchases found, {} pairs", pool, found,
+               positives, rl.size());
+  if (found == 0) {
+    spdlog::warn("train: the retrieval model found none of the window's purchases; the ranker keeps its pairs");
+    return;
+  }
+  data_.set_mined_pairs(std::move(rc), std::move(ra), std::move(rl));
 }
 
 nlohmann::json Trainer::evaluate(bool with_ranker) {

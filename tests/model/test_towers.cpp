@@ -1,6 +1,7 @@
 // The towers and the ranker can learn: on one tiny batch the losses go near zero.
 #include <gtest/gtest.h>
 
+#include "model/optimizer.h"
 #include "model/retrieval_loss.h"
 #include "model/towers.h"
 
@@ -55,10 +56,12 @@ TEST(Towers, OverfitATinyBatchInBatchSoftmaxAndBce) {
   ArticleTower at(10, std::vector<int64_t>{17, 3}, c);
   Ranker rk(c.dim, 3, 32);
   auto t = make_batch(B);
-  std::vector<torch::Tensor> params;
-  for (auto* m : std::initializer_list<torch::nn::Module*>{ct.get(), at.get(), rk.get()})
-    for (auto& p : m->parameters()) params.push_back(p);
-  torch::optim::Adam opt(params, torch::optim::AdamOptions(3e-3));
+  // The training optimiser: Adam for the dense weights, SparseAdam for the embedding tables.
+  torch::nn::Module all;
+  all.register_module("customer", ct);
+  all.register_module("article", at);
+  all.register_module("ranker", rk);
+  TrainOptimizer opt(all, OptimizerConfig{"adam", 3e-3, 0.0, 0.0});
   // Ranking labels: the diagonal pairs are positives, a shifted pairing gives negatives.
   auto neg = torch::roll(torch::arange(B), 1);
   auto pair = torch::randn({2 * B, 3});
