@@ -99,7 +99,10 @@ TEST(Cli, RunDoesEachStageOnceThenNothingUntilAnInputChanges) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("ingest: ran"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("features: ran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("train: ran"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(d / "ws/model.frc"));
   r = run_cli(ws + " run --data " + d / "data");
+  EXPECT_NE(r.out.find("train: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ingest: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("split: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("features: up to date"), std::string::npos) << r.out;

@@ -8,6 +8,7 @@
 #include "features/features_stage.h"
 #include "features/split.h"
 #include "image/embed_stage.h"
+#include "model/trainer.h"
 
 namespace fr::cli {
 
@@ -15,7 +16,7 @@ void register_run(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "run",
       "Run every stage whose inputs or config changed, in order: ingest, split, embed-images (with --images), "
-      "features");
+      "features, train");
   cli.bind(sub, "--data,-d", "ingest.data", "Folder with the H&M CSVs (or set [ingest] in the TOML file)");
   cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window");
   cli.bind(sub, "--val-end", "split.val_end", "Last day of the validation window, YYYY-MM-DD");
@@ -51,6 +52,19 @@ void register_run(Cli& cli) {
       return run_features(ws, cli.config().section("features").get<FeaturesConfig>(), cli.threads(), force)
           .value("up_to_date", false);
     });
+    nlohmann::json trained;
+    timed("train", [&] {
+      TrainOptions o;
+      o.force = force;
+      trained = run_train(ws, cli.config().section("train").get<TrainConfig>(), cli.threads(), o);
+      return trained.value("up_to_date", false);
+    });
+    if (trained.contains("best")) {
+      std::cout << "  best validation figures:";
+      for (auto& [k, v] : trained["best"].items())
+        if (k.find('@') != std::string::npos) std::cout << " " << k << " " << v.get<double>();
+      std::cout << "\n";
+    }
     return 0;
   });
 }

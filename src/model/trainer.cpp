@@ -102,14 +102,20 @@ class Trainer {
     model_ = TwoStageModel(shape_);
     best_ = TwoStageModel(shape_);
     copy_weights(model_, best_);
-    OptimizerConfig oc{c.optimizer, c.lr, c.weight_decay, c.clip_norm};
-    opt_ = std::make_unique<TrainOptimizer>(*model_, oc);
-    rank_opt_ = std::make_unique<TrainOptimizer>(*model_->ranker, oc);
+    opt_ = std::make_unique<TrainOptimizer>(*model_, optimizer_config());
   }
 
   nlohmann::json run(const TrainOptions& o);
 
  private:
+  OptimizerConfig optimizer_config() const { return {c_.optimizer, c_.lr, c_.weight_decay, c_.clip_norm}; }
+  /// The staged ranking phase's optimiser, over the ranker only. Made when that phase starts:
+  /// it re-points the ranker's weights into its own flat buffer (FlatAdam), so opt_ must not
+  /// step after it exists.
+  TrainOptimizer& rank_optimizer() {
+    if (!rank_opt_) rank_opt_ = std::make_unique<TrainOptimizer>(*model_->ranker, optimizer_config());
+    return *rank_opt_;
+  }
   double lr_at(int64_t step, int64_t total) const {
     double warm = c_.warmup_steps > 0 ? std::min(1.0, double(step + 1) / double(c_.warmup_steps)) : 1.0;
     if (c_.schedule == "constant" || total <= c_.warmup_steps) return c_.lr * warm;
@@ -142,11 +148,13 @@ void Trainer::save_checkpoint() {
     model_->save(m);
     best_->save(b);
     opt_->save(o);
-    rank_opt_->save(r);
     a.write("model", m);
     a.write("best", b);
     a.write("opt", o);
-    a.write("rank_opt", r);
+    if (rank_opt_) {
+      rank_opt_->save(r);
+      a.write("rank_opt", r);
+    }
     a.write("state", c10::IValue(state_json(st_).dump()));
     a.write("config", c10::IValue(nlohmann::json(c_).dump()));
     a.write("mined", torch::tensor(int64_t(data_.mined())));
@@ -182,11 +190,10 @@ bool Trainer::load_checkpoint() {
   a.read("model", m);
   a.read("best", b);
   a.read("opt", o);
-  a.read("rank_opt", r);
   model_->load(m);
   best_->load(b);
   opt_->load(o);
-  rank_opt_->load(r);
+  if (a.try_read("rank_opt", r)) rank_optimizer().load(r);  // after opt_: it takes the ranker's weights
   a.read("state", state);
   st_ = state_from(nlohmann::json::parse(state.toStringRef()));
   torch::Tensor mined;
@@ -390,7 +397,17 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
       double &sum_loss = st_.sum_loss, &sum_ret = st_.sum_ret, &sum_rank = st_.sum_rank;
       int64_t &steps = st_.steps, &rank_steps = st_.rank_steps, examples = 0;
       auto t0 = Clock::now();
+      // Where the epoch's time goes (reported in the curves): waiting for the loader, forward,
+      // backward, optimiser.
+      double t_wait = 0, t_fwd = 0, t_bwd = 0, t_opt = 0;
+      auto mark = Clock::now();
+      auto lap = [&mark](double& acc) {
+        auto now = Clock::now();
+        acc += std::chrono::duration<double>(now - mark).count();
+        mark = now;
+      };
       while (auto b = loader.next()) {
+        lap(t_wait);
         const double lr = lr_at(st_.step, main_steps());
         opt_->set_lr(lr);
         opt_->zero_grad();
@@ -409,8 +426,11 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
           sum_rank += l_rank.item<double>();
           ++rank_steps;
         }
+        lap(t_fwd);
         loss.backward();
+        lap(t_bwd);
         opt_->step();
+        lap(t_opt);
         sum_loss += loss.item<double>();
         sum_ret += l_ret.item<double>();
         ++steps, ++st_.batch, ++st_.step, ++run_steps;
@@ -424,10 +444,12 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
           save_checkpoint();
           return {{"stopped_at_step", st_.step}};
         }
+        mark = Clock::now();
       }
       prog.finish();
       const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
       nlohmann::json row = evaluate(joint);
+      row["time_split_s"] = {{"waiting_for_data", t_wait}, {"forward", t_fwd}, {"backward", t_bwd}, {"optimizer", t_opt}};
       const std::string rk = "recall@" + std::to_string(std::min<int64_t>(c_.candidates, data_.dataset().n_articles()));
       double figure = row[rk].get<double>() + (joint ? row["ndcg@12"].get<double>() : 0.0);
       row.update({{"phase", joint ? "joint" : "retrieval"},
@@ -468,8 +490,8 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
       int64_t &steps = st_.steps, examples = 0;
       auto t0 = Clock::now();
       while (auto k = loader.next()) {
-        rank_opt_->set_lr(lr_at(e * nr + st_.batch, c_.rank_epochs * nr));
-        rank_opt_->zero_grad();
+        rank_optimizer().set_lr(lr_at(e * nr + st_.batch, c_.rank_epochs * nr));
+        rank_optimizer().zero_grad();
         torch::Tensor qc, ac;
         {
           torch::NoGradGuard frozen;  // staged: the towers are fixed, only the ranker learns
@@ -479,7 +501,7 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
         auto loss =
             torch::binary_cross_entropy_with_logits(model_->rank(qc, ac, k->pair), wrap(k->label, {k->customers.n}));
         loss.backward();
-        rank_opt_->step();
+        rank_optimizer().step();
         sum += loss.item<double>();
         ++steps, ++st_.batch, ++st_.step, ++run_steps;
         examples += k->customers.n;
