@@ -9,7 +9,8 @@ namespace fr {
 SparseAdam::SparseAdam(std::vector<torch::Tensor> params, double lr, double beta1, double beta2, double eps)
     : params_(std::move(params)), lr_(lr), b1_(beta1), b2_(beta2), eps_(eps) {
   for (auto& p : params_) {
-    if (p.dim() != 2 || p.scalar_type() != torch::kFloat) throw InternalError("SparseAdam takes float [rows, dim] tables");
+    if (p.dim() != 2 || p.scalar_type() != torch::kFloat)
+      throw InternalError("SparseAdam takes float [rows, dim] tables");
     m_.push_back(torch::zeros_like(p));
     v_.push_back(torch::zeros_like(p));
     slot_.emplace_back(size_t(p.size(0)), -1);

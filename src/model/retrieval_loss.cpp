@@ -13,12 +13,14 @@ torch::Tensor retrieval_logits(const RetrievalBatch& b, double temperature) {
     throw InternalError("retrieval batch: candidates must start with the batch's positives");
   // In-place where autograd allows it (matmul saves its inputs, not its output): the [B, B + N]
   // matrices are the largest tensors of a step.
-  auto logits = torch::matmul(b.query / temperature, b.candidate.t());
-  if (b.log_q.defined()) logits.sub_(b.log_q.unsqueeze(0));
+  const double inf = std::numeric_limits<float>::infinity();
+  auto logits = b.log_q.defined() ? torch::addmm(b.log_q.neg().unsqueeze(0), b.query / temperature, b.candidate.t())
+                                  : torch::matmul(b.query / temperature, b.candidate.t());
   // Row i's positive is candidate i; any other column holding the same article is masked.
+  if (b.hit_rows.defined()) return logits.index_put_({b.hit_rows, b.hit_cols}, torch::tensor(-inf));
   auto same = b.candidate_ids.slice(0, 0, B).unsqueeze(1).eq(b.candidate_ids.unsqueeze(0));  // [B, B + N]
   same.diagonal().fill_(false);
-  return logits.masked_fill_(same, -std::numeric_limits<float>::infinity());
+  return logits.masked_fill_(same, -inf);
 }
 
 torch::Tensor in_batch_softmax_loss(const RetrievalBatch& b, double temperature) {

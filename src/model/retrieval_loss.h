@@ -17,6 +17,9 @@ struct RetrievalBatch {
   torch::Tensor candidate;      ///< [B + N, d] the B positives, then N extra negatives
   torch::Tensor candidate_ids;  ///< [B + N] int64 article ids (for the accidental-hit mask)
   torch::Tensor log_q;          ///< [B + N] log sampling probability of each candidate
+  /// Optional: the accidental hits as (row, column) index lists, found by the data loader;
+  /// undefined = found here by comparing candidate_ids (a [B, B + N] comparison).
+  torch::Tensor hit_rows, hit_cols;
 };
 
 /// Mean over the batch of -log softmax(logits)[i][i]. log_q may be undefined (no correction).

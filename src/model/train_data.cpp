@@ -173,17 +173,21 @@ size_t TrainData::rank_batches() const {
   return (rank_label_.size() + size_t(c_.rank_batch_size) - 1) / size_t(c_.rank_batch_size);
 }
 
-std::shared_ptr<const std::vector<uint32_t>> TrainData::permutation(uint64_t salt, size_t n) const {
+std::shared_ptr<const std::vector<uint32_t>> TrainData::permutation(uint64_t salt, size_t n, size_t need) const {
   std::lock_guard lk(perm_mu_);  // the first thread to ask computes it; the others wait
+  salt ^= mix(need);
   for (auto& [s, size, p] : perms_)
     if (s == salt && size == n) return p;
-  // Fisher-Yates with our own generator: the same order on every standard library.
+  // Fisher-Yates with our own generator (the same order on every standard library), from the
+  // front: the first `need` entries are a uniform sample on their own, so an epoch capped by
+  // max_examples shuffles only what it uses. The rest stays in order and is never read.
   auto p = std::make_shared<std::vector<uint32_t>>(n);
   std::iota(p->begin(), p->end(), 0u);
   uint64_t x = salt;
-  for (size_t i = n; i > 1; --i) {
+  const size_t upto = n == 0 ? 0 : std::min(need, n - 1);
+  for (size_t i = 0; i < upto; ++i) {
     x = mix(x);
-    std::swap((*p)[i - 1], (*p)[size_t(x % i)]);
+    std::swap((*p)[i], (*p)[i + size_t(x % (n - i))]);
   }
   if (perms_.size() >= 4) perms_.erase(perms_.begin());
   perms_.emplace_back(salt, n, p);
@@ -261,7 +265,7 @@ void TrainData::fill_articles(std::span<const int32_t> articles, std::span<const
 
 TrainBatch TrainData::make_batch(int64_t epoch, int64_t b, int64_t step, bool with_rank) const {
   // The epoch's order is a permutation of all examples; max_examples takes its head.
-  auto order = permutation(seed_of(c_.seed, 1, epoch, 0), n_examples());
+  auto order = permutation(seed_of(c_.seed, 1, epoch, 0), n_examples(), epoch_examples());
   const size_t from = size_t(b) * size_t(c_.batch_size);
   const size_t to = std::min(epoch_examples(), from + size_t(c_.batch_size));
   if (from >= to) throw InternalError("batch " + std::to_string(b) + " is past the epoch's end");
@@ -295,6 +299,15 @@ TrainBatch TrainData::make_batch(int64_t epoch, int64_t b, int64_t step, bool wi
     }
   }
   fill_articles(arts, days, art_, r.articles);
+  // Accidental hits: sort the columns by article, then each row's positive finds its twins.
+  std::vector<std::pair<int32_t, int32_t>> by_article(B + N);
+  for (size_t j = 0; j < B + N; ++j) by_article[j] = {arts[j], int32_t(j)};
+  std::sort(by_article.begin(), by_article.end());
+  for (size_t i = 0; i < B; ++i) {
+    auto it = std::lower_bound(by_article.begin(), by_article.end(), std::make_pair(arts[i], INT32_MIN));
+    for (; it != by_article.end() && it->first == arts[i]; ++it)
+      if (size_t(it->second) != i) r.hit_rows.push_back(int64_t(i)), r.hit_cols.push_back(it->second);
+  }
   r.log_q.resize(B + N);
   for (size_t i = 0; i < B + N; ++i) {
     // Extra negatives are drawn by their own distribution: their q is that draw's probability.
@@ -311,7 +324,7 @@ TrainBatch TrainData::make_batch(int64_t epoch, int64_t b, int64_t step, bool wi
 }
 
 RankBatchData TrainData::make_rank_batch(int64_t pass, int64_t r) const {
-  auto order = permutation(seed_of(c_.seed, 3, pass, 0), rank_label_.size());
+  auto order = permutation(seed_of(c_.seed, 3, pass, 0), rank_label_.size(), rank_label_.size());
   const auto& perm = *order;
   const size_t from = size_t(r) * size_t(c_.rank_batch_size);
   const size_t to = std::min(perm.size(), from + size_t(c_.rank_batch_size));

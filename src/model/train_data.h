@@ -123,8 +123,9 @@ class TrainData {
   void featurize_pairs(size_t from);
   void fill_customer_row(size_t i, int32_t customer, int32_t as_of_day, const FeatureRows& rows,
                          CustomerInputs& out) const;
-  /// The permutation of [0, n) for a salt, computed once and shared by the loader's threads.
-  std::shared_ptr<const std::vector<uint32_t>> permutation(uint64_t salt, size_t n) const;
+  /// A permutation of [0, n) for a salt whose first `need` entries are shuffled, computed once
+  /// and shared by the loader's threads.
+  std::shared_ptr<const std::vector<uint32_t>> permutation(uint64_t salt, size_t n, size_t need) const;
 
   TrainConfig c_;
   int threads_;

@@ -414,8 +414,12 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
         auto& r = b->retrieval;
         auto q = model_->embed_customers(r.customers);
         auto a = model_->embed_articles(r.articles);
-        RetrievalBatch rb{q, a, wrap(r.articles.id, {r.articles.n}),
-                          c_.logq ? wrap(r.log_q, {r.articles.n}) : torch::Tensor()};
+        RetrievalBatch rb{q,
+                          a,
+                          wrap(r.articles.id, {r.articles.n}),
+                          c_.logq ? wrap(r.log_q, {r.articles.n}) : torch::Tensor(),
+                          wrap(r.hit_rows, {int64_t(r.hit_rows.size())}),
+                          wrap(r.hit_cols, {int64_t(r.hit_cols.size())})};
         auto l_ret = in_batch_softmax_loss(rb, c_.temperature);
         auto loss = l_ret;
         if (b->rank.customers.n > 0) {
@@ -449,7 +453,8 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
       prog.finish();
       const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
       nlohmann::json row = evaluate(joint);
-      row["time_split_s"] = {{"waiting_for_data", t_wait}, {"forward", t_fwd}, {"backward", t_bwd}, {"optimizer", t_opt}};
+      row["time_split_s"] = {
+          {"waiting_for_data", t_wait}, {"forward", t_fwd}, {"backward", t_bwd}, {"optimizer", t_opt}};
       const std::string rk = "recall@" + std::to_string(std::min<int64_t>(c_.candidates, data_.dataset().n_articles()));
       double figure = row[rk].get<double>() + (joint ? row["ndcg@12"].get<double>() : 0.0);
       row.update({{"phase", joint ? "joint" : "retrieval"},

@@ -59,6 +59,21 @@ TEST(RetrievalLoss, AccidentalHitsAreNotNegatives) {
   EXPECT_NEAR(in_batch_softmax_loss(c, 1.0).item<float>(), want, 1e-6);
 }
 
+TEST(RetrievalLoss, HitListsFromTheLoaderMaskTheSameCells) {
+  RetrievalBatch c;
+  c.query = torch::randn({3, 4});
+  c.candidate = torch::randn({4, 4});
+  c.candidate_ids = torch::tensor({5, 6, 5, 6}, torch::kLong);  // 3 positives, 1 extra negative
+  c.log_q = torch::tensor({-1.f, -2.f, -1.f, -2.f});
+  auto by_compare = retrieval_logits(c, 0.5);
+  c.hit_rows = torch::tensor({0, 1, 2}, torch::kLong);
+  c.hit_cols = torch::tensor({2, 3, 0}, torch::kLong);
+  auto by_list = retrieval_logits(c, 0.5);
+  EXPECT_TRUE(torch::equal(by_compare.isinf(), by_list.isinf()));
+  auto finite = by_compare.isfinite();
+  EXPECT_TRUE(torch::allclose(by_compare.masked_select(finite), by_list.masked_select(finite)));
+}
+
 TEST(RetrievalLoss, ExtraNegativesAreMoreColumns) {
   auto b = two_by_two({1, 2});
   // A third candidate (an extra negative) orthogonal to both queries: logit 0 in both rows.

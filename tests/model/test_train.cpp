@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "core/artifact.h"
 #include "core/error.h"
+#include "model/train_data.h"
 #include "model/trained_model.h"
 #include "model/trainer.h"
 #include "test_util.h"
@@ -65,6 +67,31 @@ std::vector<double> losses(const std::string& ws) {
 }
 
 }  // namespace
+
+TEST(TrainData, BatchesAreReproducibleAndFindEveryAccidentalHit) {
+  auto c = quick_config();
+  c.extra_negatives = 50;
+  c.extra_negative_sampling = "popularity";
+  TrainData a(Workspace(tiny_workspace()), c, 2), b(Workspace(tiny_workspace()), c, 1);
+  for (int64_t batch : {0, 3}) {
+    auto x = a.make_batch(1, batch, 0, false).retrieval, y = b.make_batch(1, batch, 0, false).retrieval;
+    EXPECT_EQ(x.articles.id, y.articles.id);
+    EXPECT_EQ(x.customers.hist, y.customers.hist);
+    EXPECT_EQ(x.articles.x, y.articles.x);
+    // The hit lists are exactly the cells a full comparison finds (tiny has 400 articles: many).
+    std::set<std::pair<int64_t, int64_t>> want, got;
+    for (int64_t i = 0; i < x.customers.n; ++i)
+      for (int64_t j = 0; j < x.articles.n; ++j)
+        if (i != j && x.articles.id[size_t(i)] == x.articles.id[size_t(j)]) want.insert({i, j});
+    for (size_t k = 0; k < x.hit_rows.size(); ++k) got.insert({x.hit_rows[k], x.hit_cols[k]});
+    EXPECT_EQ(got, want);
+    EXPECT_FALSE(want.empty());
+    // History strictly before the purchase: no history item is weighted 1 (same day).
+    for (float w : x.customers.hist_w) EXPECT_LT(w, 1.f);
+  }
+  EXPECT_NE(a.make_batch(1, 0, 0, false).retrieval.articles.id, a.make_batch(2, 0, 0, false).retrieval.articles.id)
+      << "each epoch has its own shuffle";
+}
 
 TEST(Train, SameSeedSameLossesAndWeights) {
   test::TempDir a, b;
