@@ -117,9 +117,11 @@ class Trainer {
     return *rank_opt_;
   }
   double lr_at(int64_t step, int64_t total) const {
-    double warm = c_.warmup_steps > 0 ? std::min(1.0, double(step + 1) / double(c_.warmup_steps)) : 1.0;
-    if (c_.schedule == "constant" || total <= c_.warmup_steps) return c_.lr * warm;
-    double t = std::clamp(double(step - c_.warmup_steps) / double(total - c_.warmup_steps), 0.0, 1.0);
+    // Warmup takes at most a tenth of the run: a small data set has few steps per epoch.
+    const int64_t warmup = std::min<int64_t>(c_.warmup_steps, std::max<int64_t>(1, total / 10));
+    double warm = warmup > 0 ? std::min(1.0, double(step + 1) / double(warmup)) : 1.0;
+    if (c_.schedule == "constant" || total <= warmup) return c_.lr * warm;
+    double t = std::clamp(double(step - warmup) / double(total - warmup), 0.0, 1.0);
     return c_.lr * warm * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * t)));  // cosine to 5 %
   }
   int64_t main_steps() const { return c_.epochs * int64_t(data_.batches_per_epoch()); }

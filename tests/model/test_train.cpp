@@ -195,11 +195,11 @@ TEST(Train, BadCheckpointsAndConfigsAreClearErrors) {
 }
 
 // The quality bar, on the small preset (no pictures) with the default config. Figures of the
-// run that set the thresholds (2 cores, seed 42): recall@100 0.354 against 0.359 for last
+// run that set the thresholds (2 cores, seed 42): recall@100 0.359 against 0.359 for last
 // week's best sellers and 0.256 for all-time best sellers. The oracle (the generator's own
 // probabilities) reaches 0.449, only 1.25x last week's best sellers: "2x popularity" cannot
-// be reached on this preset by any model. NDCG@12: ranked 0.0770, retrieval order 0.0764, last
-// week's best sellers 0.0758, oracle 0.104 (with pictures: ranked 0.081, retrieval 0.074).
+// be reached on this preset by any model. NDCG@12: ranked 0.0782, retrieval order 0.0770, last
+// week's best sellers 0.0758, oracle 0.104.
 TEST(TrainQuality, SmallPresetBeatsPopularityAndTheRankerHelps) {
   test::TempDir dir;
   auto r = test::run_cli("synth --preset small --out " + dir / "data");
