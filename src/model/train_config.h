@@ -42,7 +42,7 @@ struct TrainConfig {
   int64_t rank_days = 7;          ///< the ranker's label window: the last N training days
   int64_t rank_negatives = 4;     ///< popularity-sampled negatives per positive
   int64_t hard_negatives = 4;     ///< negatives per positive from the retrieval model's top candidates
-  int64_t hard_pool = 50;         ///< top candidates the hard negatives are drawn from
+  int64_t hard_pool = 50;         ///< top retrieval candidates the ranker's pairs come from
   // Evaluation, run time.
   int64_t eval_customers = 20000;  ///< validation customers scored each epoch (0 = all)
   int64_t candidates = 100;        ///< retrieval candidates per customer (recall@N) given to the ranker
