@@ -9,8 +9,8 @@ namespace fr {
 
 struct TrainConfig {
   // How the two stages train.
-  std::string mode =
-      "staged";  ///< staged: retrieval, then ranking on its candidates; joint: retrieval + rank_weight * BCE each step
+  /// staged: retrieval, then ranking on its candidates; joint: retrieval + rank_weight * BCE each step
+  std::string mode = "staged";
   int64_t epochs = 6;        ///< retrieval (or joint) epochs, at most (early stopping may end sooner)
   int64_t rank_epochs = 2;   ///< staged mode: ranking epochs after retrieval
   int64_t patience = 2;      ///< epochs without a better validation figure before stopping
@@ -50,8 +50,14 @@ struct TrainConfig {
   int64_t loader_threads = 1;
   int64_t checkpoint_every = 0;  ///< also checkpoint every N steps (0 = at epoch ends only)
 };
-void to_json(nlohmann::json& j, const TrainConfig& c);
-void from_json(const nlohmann::json& j, TrainConfig& c);
+// JSON with every field; a missing key keeps its default.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, mode, epochs, rank_epochs, patience, max_examples, dim,
+                                                hidden, index_dim, id_buckets, history, history_half_life, batch_size,
+                                                optimizer, lr, weight_decay, schedule, warmup_steps, clip_norm,
+                                                temperature, logq, extra_negatives, extra_negative_sampling,
+                                                retrieval_days, rank_weight, rank_batch_size, rank_days, rank_negatives,
+                                                hard_negatives, hard_pool, eval_customers, candidates, seed,
+                                                loader_threads, checkpoint_every)
 
 /// Throws UsageError naming the first bad field.
 void validate(const TrainConfig& c);

@@ -41,38 +41,8 @@ struct State {
   int64_t steps = 0, rank_steps = 0;
   nlohmann::json curves = nlohmann::json::array();
 };
-nlohmann::json state_json(const State& s) {
-  return {{"phase", s.phase},
-          {"epoch", s.epoch},
-          {"batch", s.batch},
-          {"step", s.step},
-          {"best", s.best},
-          {"bad_epochs", s.bad_epochs},
-          {"hard_mined", s.hard_mined},
-          {"curves", s.curves},
-          {"sum_loss", s.sum_loss},
-          {"sum_ret", s.sum_ret},
-          {"sum_rank", s.sum_rank},
-          {"steps_in_epoch", s.steps},
-          {"rank_steps", s.rank_steps}};
-}
-State state_from(const nlohmann::json& j) {
-  State s;
-  s.phase = j.at("phase");
-  s.epoch = j.at("epoch");
-  s.batch = j.at("batch");
-  s.step = j.at("step");
-  s.best = j.at("best");
-  s.bad_epochs = j.at("bad_epochs");
-  s.hard_mined = j.at("hard_mined");
-  s.curves = j.at("curves");
-  s.sum_loss = j.at("sum_loss");
-  s.sum_ret = j.at("sum_ret");
-  s.sum_rank = j.at("sum_rank");
-  s.steps = j.at("steps_in_epoch");
-  s.rank_steps = j.at("rank_steps");
-  return s;
-}
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(State, phase, epoch, batch, step, best, bad_epochs, hard_mined, sum_loss, sum_ret,
+                                   sum_rank, steps, rank_steps, curves)
 
 void copy_weights(TwoStageModel& from, TwoStageModel& to) {
   torch::NoGradGuard g;
@@ -157,7 +127,7 @@ void Trainer::save_checkpoint() {
       rank_opt_->save(r);
       a.write("rank_opt", r);
     }
-    a.write("state", c10::IValue(state_json(st_).dump()));
+    a.write("state", c10::IValue(nlohmann::json(st_).dump()));
     a.write("config", c10::IValue(nlohmann::json(c_).dump()));
     a.write("mined", torch::tensor(int64_t(data_.mined())));
     if (data_.mined()) {
@@ -197,7 +167,7 @@ bool Trainer::load_checkpoint() {
   opt_->load(o);
   if (a.try_read("rank_opt", r)) rank_optimizer().load(r);  // after opt_: it takes the ranker's weights
   a.read("state", state);
-  st_ = state_from(nlohmann::json::parse(state.toStringRef()));
+  st_ = nlohmann::json::parse(state.toStringRef()).get<State>();
   torch::Tensor mined;
   a.read("mined", mined);
   if (mined.item<int64_t>()) {
@@ -378,9 +348,8 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
   const bool joint = c_.mode == "joint";
   const int64_t nb = int64_t(data_.batches_per_epoch());
   int64_t run_steps = 0;
-  auto stop_now = [&](int64_t done_in_epoch, int64_t epoch_batches) {
-    return o.stop_after_steps > 0 && run_steps >= o.stop_after_steps && done_in_epoch <= epoch_batches;
-  };
+  // Tests and drills: stop as if killed once this run has made stop_after_steps steps.
+  auto stop_now = [&] { return o.stop_after_steps > 0 && run_steps >= o.stop_after_steps; };
   if (st_.phase == "main") {
     while (st_.epoch < c_.epochs) {
       const int64_t e = st_.epoch;
@@ -446,7 +415,7 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
                                   sum_ret / double(steps),
                                   rank_steps ? fmt::format(", rank {:.4f}", sum_rank / double(rank_steps)) : "", lr));
         if (c_.checkpoint_every > 0 && st_.step % c_.checkpoint_every == 0) save_checkpoint();
-        if (stop_now(st_.batch, nb)) {
+        if (stop_now()) {
           save_checkpoint();
           return {{"stopped_at_step", st_.step}};
         }
@@ -514,7 +483,7 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
         examples += k->customers.n;
         prog.add(1);
         prog.set_note(fmt::format("rank loss {:.4f}", sum / double(steps)));
-        if (stop_now(st_.batch, nr)) {
+        if (stop_now()) {
           save_checkpoint();
           return {{"stopped_at_step", st_.step}};
         }
