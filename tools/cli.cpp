@@ -9,6 +9,8 @@
 #include "features/split.h"
 #include "image/embed_stage.h"
 #include "model/train_config.h"
+#include "recommend/evaluate_stage.h"
+#include "recommend/recommend_config.h"
 #include "synth/synth.h"
 
 namespace fr::cli {
@@ -20,7 +22,10 @@ static nlohmann::json default_config() {
           {"split", nlohmann::json(SplitConfig{})},
           {"features", nlohmann::json(FeaturesConfig{})},
           {"embed", nlohmann::json(EmbedConfig{})},
-          {"train", nlohmann::json(TrainConfig{})}};
+          {"train", nlohmann::json(TrainConfig{})},
+          {"index", nlohmann::json(IndexConfig{})},
+          {"recommend", nlohmann::json(RecommendConfig{})},
+          {"evaluate", nlohmann::json(EvaluateConfig{})}};
 }
 
 Cli::Cli()

@@ -56,5 +56,8 @@ void register_features(Cli& cli);
 void register_run(Cli& cli);
 void register_embed(Cli& cli);
 void register_train(Cli& cli);
+void register_index(Cli& cli);
+void register_evaluate(Cli& cli);
+void register_recommend(Cli& cli);
 
 }  // namespace fr::cli

@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
     fr::cli::register_features(cli);
     fr::cli::register_embed(cli);
     fr::cli::register_train(cli);
+    fr::cli::register_index(cli);
+    fr::cli::register_evaluate(cli);
+    fr::cli::register_recommend(cli);
     fr::cli::register_run(cli);
     try {
       cli.app().parse(argc, argv);

@@ -37,6 +37,8 @@ uint64_t seed_of(int64_t seed, uint64_t what, int64_t a, int64_t b) {
   return mix(mix(mix(uint64_t(seed) ^ what) ^ uint64_t(a)) ^ uint64_t(b));
 }
 
+}  // namespace
+
 FeatureRows mapped_rows(const Artifact& a, const std::string& prefix, size_t rows) {
   FeatureRows r;
   r.x = a.column<float>(prefix + ".x");
@@ -56,7 +58,18 @@ FeatureRows computed_rows(const RawTable& t, const FeatureTransform& tr, int thr
   return r;
 }
 
-}  // namespace
+void fill_history(const Dataset& d, std::span<const uint32_t> rows, int32_t before_day, int64_t H, double half_life,
+                  int64_t* ids, float* w) {
+  for (int64_t k = 0; k < H; ++k) ids[k] = -1, w[k] = 0.f;
+  auto stop = std::lower_bound(rows.begin(), rows.end(), before_day,
+                               [&](uint32_t row, int32_t day) { return d.tx_day[row] < day; });
+  int64_t k = 0;
+  for (auto it = stop; it != rows.begin() && k < H; ++k) {
+    uint32_t row = *--it;
+    ids[k] = d.tx_article[row];
+    w[k] = float(std::exp2(-double(before_day - d.tx_day[row]) / half_life));
+  }
+}
 
 TrainData::TrainData(const Workspace& ws, const TrainConfig& c, int threads)
     : c_(c),
@@ -195,17 +208,9 @@ std::shared_ptr<const std::vector<uint32_t>> TrainData::permutation(uint64_t sal
 }
 
 void TrainData::fill_history(int32_t customer, int32_t before_day, int64_t* ids, float* w) const {
-  const int64_t H = c_.history;
-  for (int64_t k = 0; k < H; ++k) ids[k] = -1, w[k] = 0.f;
-  auto begin = by_customer_.rows.begin() + long(by_customer_.offsets[size_t(customer)]);
-  auto end = by_customer_.rows.begin() + long(by_customer_.offsets[size_t(customer) + 1]);
-  auto stop = std::lower_bound(begin, end, before_day, [&](uint32_t row, int32_t day) { return d_.tx_day[row] < day; });
-  int64_t k = 0;
-  for (auto it = stop; it != begin && k < H; ++k) {
-    uint32_t row = *--it;
-    ids[k] = d_.tx_article[row];
-    w[k] = float(std::exp2(-double(before_day - d_.tx_day[row]) / c_.history_half_life));
-  }
+  std::span<const uint32_t> all(by_customer_.rows);
+  size_t from = by_customer_.offsets[size_t(customer)], to = by_customer_.offsets[size_t(customer) + 1];
+  fr::fill_history(d_, all.subspan(from, to - from), before_day, c_.history, c_.history_half_life, ids, w);
 }
 
 CustomerInputs TrainData::customer_inputs_template() const {

@@ -33,6 +33,7 @@
 #include "features/pair_features.h"
 #include "features/raw_features.h"
 #include "features/split.h"
+#include "features/transform.h"
 #include "model/inputs.h"
 #include "model/train_config.h"
 
@@ -51,6 +52,16 @@ struct FeatureRows {
   std::vector<float> own_x;  ///< storage when the rows were computed here, not mapped
   std::vector<int32_t> own_idx;
 };
+/// Rows stored in an artifact's sections PREFIX.x and PREFIX.idx (features.frc: "cust", "art").
+FeatureRows mapped_rows(const Artifact& a, const std::string& prefix, size_t rows);
+/// Rows computed now from raw features with fitted transforms.
+FeatureRows computed_rows(const RawTable& t, const FeatureTransform& tr, int threads);
+
+/// A customer's history slots (CustomerInputs' hist, hist_w contract): the last H purchases
+/// strictly before before_day, newest first, weighted 0.5 ^ (days before / half_life); rows
+/// are the customer's purchase rows in day order.
+void fill_history(const Dataset& d, std::span<const uint32_t> rows, int32_t before_day, int64_t H, double half_life,
+                  int64_t* ids, float* w);
 
 class TrainData {
  public:

@@ -1,5 +1,7 @@
 #include "model/trained_model.h"
 
+#include <algorithm>
+
 #include "core/artifact.h"
 #include "core/error.h"
 #include "model/towers.h"
@@ -44,6 +46,8 @@ TrainedModel TrainedModel::load(const std::string& path, int threads) {
                                   std::to_string(impl->shape.tower.dim));
   return TrainedModel(std::move(impl));
 }
+
+void TrainedModel::set_compute_threads(int threads) { torch::set_num_threads(std::max(1, threads)); }
 
 int64_t TrainedModel::dim() const { return impl_->shape.tower.dim; }
 int64_t TrainedModel::n_articles() const { return impl_->shape.tower.n_articles; }

@@ -26,6 +26,10 @@ class TrainedModel {
   TrainedModel& operator=(TrainedModel&&) noexcept;
   ~TrainedModel();
 
+  /// Threads for the model's own math (torch's intra-op pool, process-wide). Callers that
+  /// run batches on several threads of their own set 1.
+  static void set_compute_threads(int threads);
+
   int64_t dim() const;
   int64_t n_articles() const;
   const nlohmann::json& meta() const;

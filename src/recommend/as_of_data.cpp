@@ -1,0 +1,154 @@
+#include "recommend/as_of_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "features/features_stage.h"
+#include "features/raw_features.h"
+#include "features/transform.h"
+
+namespace fr {
+
+namespace {
+
+std::vector<int32_t> top_by(const std::vector<double>& score, size_t n) {
+  std::vector<int32_t> out;
+  for (size_t a = 0; a < score.size(); ++a)
+    if (score[a] > 0) out.push_back(int32_t(a));
+  n = std::min(n, out.size());
+  std::partial_sort(out.begin(), out.begin() + long(n), out.end(), [&](int32_t a, int32_t b) {
+    return score[size_t(a)] != score[size_t(b)] ? score[size_t(a)] > score[size_t(b)] : a < b;
+  });
+  out.resize(n);
+  return out;
+}
+
+}  // namespace
+
+AsOfData::AsOfData(const Workspace& ws, const Dataset& d, const Split& validation, When when, int threads) : d_(d) {
+  features_ = std::make_unique<Artifact>(Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion));
+  const size_t nc = size_t(d.n_customers()), na = size_t(d.n_articles());
+  if (when == When::kValidation) {
+    split_ = validation;
+    rows_ = mapped_rows(*features_, "cust", nc);
+  } else {
+    int32_t last = validation.val_end;
+    for (int32_t day : d.tx_day) last = std::max(last, day);
+    split_ = {last + 1, last + 1};
+    auto ct = FeatureTransform::from_json(features_->meta().at("customer_transform"));
+    rows_ = computed_rows(customer_features(d, split_, threads), ct, threads);
+  }
+  pairs_ = std::make_unique<PairFeaturizer>(d, split_);
+  by_customer_ = group_train_rows(d, split_, true);
+  parallel_for((nc + 4095) / 4096, resolve_threads(threads), [&](size_t blk) {
+    for (size_t cu = blk * 4096; cu < std::min(nc, (blk + 1) * 4096); ++cu)
+      std::stable_sort(by_customer_.rows.begin() + long(by_customer_.offsets[cu]),
+                       by_customer_.rows.begin() + long(by_customer_.offsets[cu + 1]),
+                       [&](uint32_t a, uint32_t b) { return d.tx_day[a] < d.tx_day[b]; });
+  });
+
+  // Popularity: last 7 days overall and per age bucket, and time-decayed.
+  const int32_t day = split_.val_start;
+  const size_t n_buckets = age_bucket_names().size();
+  std::vector<double> week(na, 0), decay(na, 0);
+  std::vector<std::vector<double>> by_bucket(n_buckets, std::vector<double>(na, 0));
+  for (size_t i = 0; i < size_t(d.n_transactions()); ++i) {
+    int32_t t = d.tx_day[i];
+    if (t >= day) continue;
+    size_t a = size_t(d.tx_article[i]);
+    decay[a] += std::exp2(-double(day - t) / 7.0);
+    if (t < day - 7) continue;
+    week[a] += 1;
+    int b = age_bucket(d.age[size_t(d.tx_customer[i])]);
+    if (b >= 0) by_bucket[size_t(b)][a] += 1;
+  }
+  last_week_ = top_by(week, kListLength);
+  decayed_ = top_by(decay, kListLength);
+  for (auto& s : by_bucket) {
+    age_popular_.push_back(top_by(s, kListLength));
+    // A thin bucket is topped up with the overall list, so every list has kListLength entries.
+    auto& l = age_popular_.back();
+    for (int32_t a : last_week_) {
+      if (l.size() >= kListLength) break;
+      if (std::find(l.begin(), l.end(), a) == l.end()) l.push_back(a);
+    }
+  }
+
+  // Co-purchases: pairs within one customer's day, 90 days back (a basket capped at 30 items).
+  std::vector<uint64_t> pairs;
+  for (size_t cu = 0; cu < nc; ++cu) {
+    auto rows = purchases(int32_t(cu));
+    auto first =
+        std::lower_bound(rows.begin(), rows.end(), day - 90, [&](uint32_t r, int32_t t) { return d.tx_day[r] < t; });
+    for (auto it = first; it != rows.end();) {
+      auto end = it;
+      while (end != rows.end() && d.tx_day[*end] == d.tx_day[*it]) ++end;
+      std::vector<int32_t> basket;
+      for (auto p = it; p != end && basket.size() < 30; ++p) basket.push_back(d.tx_article[*p]);
+      std::sort(basket.begin(), basket.end());
+      basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
+      for (int32_t a : basket)
+        for (int32_t b : basket)
+          if (a != b) pairs.push_back(uint64_t(uint32_t(a)) << 32 | uint32_t(b));
+      it = end;
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  co_offsets_.assign(na + 1, 0);
+  std::vector<std::pair<uint32_t, int32_t>> best;  // (count, article) of the current article
+  auto flush = [&](uint32_t a) {
+    size_t n = std::min(kCoBought, best.size());
+    std::partial_sort(best.begin(), best.begin() + long(n), best.end(),
+                      [](auto& x, auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    for (size_t k = 0; k < n; ++k) co_articles_.push_back(best[k].second);
+    co_offsets_[a + 1] = uint32_t(co_articles_.size());
+    best.clear();
+  };
+  uint32_t current = 0;
+  for (size_t i = 0; i < pairs.size();) {
+    uint32_t a = uint32_t(pairs[i] >> 32);
+    while (current < a) flush(current++);
+    size_t j = i;
+    while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
+    best.emplace_back(uint32_t(j - i), int32_t(uint32_t(pairs[i])));
+    i = j;
+  }
+  while (current < na) flush(current++);
+}
+
+std::span<const uint32_t> AsOfData::purchases(int32_t customer) const {
+  size_t from = by_customer_.offsets[size_t(customer)], to = by_customer_.offsets[size_t(customer) + 1];
+  return std::span<const uint32_t>(by_customer_.rows).subspan(from, to - from);
+}
+
+const std::vector<int32_t>& AsOfData::age_popular(int32_t customer) const {
+  if (customer < 0) return last_week_;
+  int b = age_bucket(d_.age[size_t(customer)]);
+  return b < 0 ? last_week_ : age_popular_[size_t(b)];
+}
+
+std::span<const int32_t> AsOfData::co_bought(int32_t article) const {
+  return std::span<const int32_t>(co_articles_)
+      .subspan(co_offsets_[size_t(article)], co_offsets_[size_t(article) + 1] - co_offsets_[size_t(article)]);
+}
+
+std::vector<std::pair<int32_t, float>> AsOfData::repurchase(int32_t customer, size_t max) const {
+  std::vector<std::pair<int32_t, float>> all, out;
+  if (customer < 0) return out;
+  for (uint32_t r : purchases(customer))
+    all.emplace_back(d_.tx_article[r], float(std::exp2(-double(split_.val_start - d_.tx_day[r]) / 30.0)));
+  std::sort(all.begin(), all.end());
+  for (auto& [a, w] : all)
+    if (!out.empty() && out.back().first == a)
+      out.back().second += w;
+    else
+      out.emplace_back(a, w);
+  std::stable_sort(out.begin(), out.end(), [](auto& x, auto& y) { return x.second > y.second; });
+  if (out.size() > max) out.resize(max);
+  return out;
+}
+
+}  // namespace fr

@@ -1,0 +1,26 @@
+#pragma once
+// `fashionrec index`: model.frc's article embeddings in a FAISS index (index.faiss in the
+// workspace), from IndexConfig's factory string, with its recall against the exact index.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/workspace.h"
+#include "model/trained_model.h"
+#include "recommend/item_index.h"
+#include "recommend/recommend_config.h"
+
+namespace fr {
+
+inline constexpr const char* kIndexArtifact = "index";
+inline constexpr const char* kIndexFile = "index.faiss";
+inline constexpr uint32_t kIndexVersion = 1;
+
+/// Builds and saves the index unless it is up to date; reports its recall@check_k against
+/// the exact inner product for check_queries articles' embeddings used as queries.
+nlohmann::json run_index(const Workspace& ws, const IndexConfig& c, int threads, bool force);
+
+/// The workspace's index when it was made from this model; otherwise an exact index built in
+/// memory (logged).
+ItemIndex load_or_build_index(const Workspace& ws, const TrainedModel& model, const std::string& params);
+
+}  // namespace fr

@@ -1,0 +1,68 @@
+#pragma once
+// Recommender: two-stage recommendations for customers as of an AsOfData's day.
+//   1. Candidates from four sources, each remembered per candidate (a bit mask):
+//      the towers (the customer embedding's top `tower` articles in the index), repurchase
+//      (the customer's past articles, time-decayed), co-purchase (bought on the same day as
+//      the customer's last 5 distinct articles) and popular (last week's best sellers in the
+//      customer's age bucket).
+//   2. The ranker scores the union (customer embedding, article embedding, pair features).
+//   3. Candidates are returned best first; the first k are the recommendation.
+// A customer with no purchases gets the tower from their metadata and age-bucket popularity; an
+// unknown customer (-1) gets last week's best sellers, unranked.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/trained_model.h"
+#include "recommend/as_of_data.h"
+#include "recommend/item_index.h"
+#include "recommend/recommend_config.h"
+
+namespace fr {
+
+enum Source : uint8_t { kSourceTower = 1, kSourceRepurchase = 2, kSourceCoPurchase = 4, kSourcePopular = 8 };
+inline constexpr std::array<const char*, 4> kSourceNames = {"tower", "repurchase", "co-purchase", "popular"};
+/// "tower+repurchase" for a mask.
+std::string source_names(uint8_t mask);
+
+struct ScoredArticle {
+  int32_t article = 0;  ///< dense article id
+  float score = 0;      ///< ranker probability (0 for the unknown-customer fallback)
+  uint8_t sources = 0;  ///< Source bits
+};
+
+struct Recommendation {
+  int32_t customer = -1;                  ///< dense id, -1 = unknown
+  std::vector<ScoredArticle> candidates;  ///< every candidate, best first
+  std::vector<int32_t> retrieval;         ///< the tower's candidates in index order
+  bool fallback = false;                  ///< unknown customer: popularity only
+};
+
+class Recommender {
+ public:
+  /// The references must outlive the Recommender.
+  Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c);
+  const RecommendConfig& config() const { return c_; }
+  const AsOfData& data() const { return data_; }
+  const TrainedModel& model() const { return model_; }
+
+  /// One Recommendation per customer, in order. Thread-safe; a call embeds its customers in
+  /// one batch, so callers pass a few hundred at a time.
+  std::vector<Recommendation> recommend(std::span<const int32_t> customers) const;
+  /// Customer embeddings [n, dim] as of the data's day (known customers only).
+  std::vector<float> embed(std::span<const int32_t> customers) const;
+  /// Ranker probabilities of articles for one known customer with embedding emb [dim].
+  std::vector<float> score(int32_t customer, std::span<const float> emb, std::span<const int32_t> articles) const;
+
+ private:
+  const TrainedModel& model_;
+  const ItemIndex& index_;
+  const AsOfData& data_;
+  RecommendConfig c_;
+  int64_t history_ = 0;
+  double half_life_ = 30;
+};
+
+}  // namespace fr
