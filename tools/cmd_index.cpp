@@ -8,7 +8,7 @@ namespace fr::cli {
 void register_index(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "index",
-      "Put the model's article embeddings in a FAISS index (index.faiss) and report its recall against "
+      "Put the model's article embeddings in a FAISS index (index.frc) and report its recall against "
       "the exact index");
   cli.bind(sub, "--index", "index.factory",
            "FAISS factory string: Flat (exact inner product), HNSW32, IVF256,Flat, ...");

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -9,6 +10,8 @@
 #include "features/split.h"
 #include "image/embed_stage.h"
 #include "model/trainer.h"
+#include "recommend/evaluate_stage.h"
+#include "recommend/index_stage.h"
 
 namespace fr::cli {
 
@@ -16,15 +19,18 @@ void register_run(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "run",
       "Run every stage whose inputs or config changed, in order: ingest, split, embed-images (with --images), "
-      "features, train");
+      "features, train, index; then evaluate (a report under reports/, the metrics table at the end)");
   cli.bind(sub, "--data,-d", "ingest.data", "Folder with the H&M CSVs (or set [ingest] in the TOML file)");
   cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window");
   cli.bind(sub, "--val-end", "split.val_end", "Last day of the validation window, YYYY-MM-DD");
   cli.bind(sub, "--negatives", "features.negatives", "Negatives per validation positive");
-  cli.bind(sub, "--images", "embed.images", "Photos folder: embed-images runs too (0XX/0XXXXXXXXX.jpg)");
+  cli.bind(sub, "--images", "embed.images", "Photos folder (0XX/0XXXXXXXXX.jpg; default DATA/images when it exists)");
   cli.bind(sub, "--model", "embed.model", "TorchScript ResNet for embed-images (default: colour-texture)");
-  static bool force = false;
+  cli.bind(sub, "--index", "index.factory", "FAISS factory string for the article index (default Flat: exact)");
+  cli.bind(sub, "--report", "evaluate.run", "Report folder name under reports/ (default: the UTC time)");
+  static bool force = false, no_eval = false;
   sub->add_flag("--force", force, "Run every stage even if it is up to date");
+  sub->add_flag("--no-evaluate", no_eval, "Stop after the index (no report)");
   cli.on(sub, [&cli] {
     Workspace ws = cli.workspace();
     auto timed = [](const char* name, auto&& stage) {
@@ -46,6 +52,11 @@ void register_run(Cli& cli) {
       return run_split(ws, cli.config().section("split").get<SplitConfig>(), force).value("up_to_date", false);
     });
     EmbedConfig ec = cli.config().section("embed").get<EmbedConfig>();
+    // The pictures come from DATA/images unless --images (or [embed] images) says otherwise.
+    if (ec.images.empty() && !ic.data.empty() && std::filesystem::is_directory(ic.data + "/images")) {
+      ec.images = ic.data + "/images";
+      std::cout << "  (pictures from " << ec.images << ")\n";
+    }
     if (!ec.images.empty())
       timed("embed-images", [&] { return run_embed_images(ws, ec, cli.threads(), force).value("up_to_date", false); });
     timed("features", [&] {
@@ -59,12 +70,18 @@ void register_run(Cli& cli) {
       trained = run_train(ws, cli.config().section("train").get<TrainConfig>(), cli.threads(), o);
       return trained.value("up_to_date", false);
     });
-    if (trained.contains("best")) {
-      std::cout << "  best validation figures:";
-      for (auto& [k, v] : trained["best"].items())
-        if (k.find('@') != std::string::npos) std::cout << " " << k << " " << v.get<double>();
-      std::cout << "\n";
-    }
+    timed("index", [&] {
+      return run_index(ws, cli.config().section("index").get<IndexConfig>(), cli.threads(), force)
+          .value("up_to_date", false);
+    });
+    if (no_eval) return 0;
+    nlohmann::json report;
+    timed("evaluate", [&] {
+      report = run_evaluate(ws, cli.config().section("evaluate").get<EvaluateConfig>(),
+                            cli.config().section("recommend").get<RecommendConfig>(), cli.threads());
+      return false;
+    });
+    std::cout << "\n" << metrics_table(report) << "report: " << report["report"].get<std::string>() << "\n";
     return 0;
   });
 }

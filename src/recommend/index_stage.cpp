@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "core/checksum.h"
 #include "core/error.h"
 #include "model/trainer.h"
 
@@ -39,8 +38,7 @@ nlohmann::json run_index(const Workspace& ws, const IndexConfig& c, int threads,
              {"recall", recall_against(truth, approx)},
              {"search_ms_per_query", 1000.0 * search_s / double(nq)}};
   }
-  index.save(ws.path(kIndexFile));
-  uint64_t sum = file_fingerprint(ws.path(kIndexFile), threads);
+  uint64_t sum = index.save(ws.path(kIndexFile), {{"factory", c.factory}, {"params", c.params}, {"check", check}});
   ws.record(kIndexArtifact, kIndexFile, kIndexArtifact, kIndexVersion, sum, nlohmann::json(c),
             {{"artifact:" + std::string(kModelArtifact), ws.artifact_input(kModelArtifact)}});
   return {{"index", ws.path(kIndexFile)}, {"factory", c.factory}, {"articles", n}, {"dim", dim},

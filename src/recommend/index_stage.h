@@ -1,5 +1,5 @@
 #pragma once
-// `fashionrec index`: model.frc's article embeddings in a FAISS index (index.faiss in the
+// `fashionrec index`: model.frc's article embeddings in a FAISS index (index.frc in the
 // workspace), from IndexConfig's factory string, with its recall against the exact index.
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,7 +12,7 @@
 namespace fr {
 
 inline constexpr const char* kIndexArtifact = "index";
-inline constexpr const char* kIndexFile = "index.faiss";
+inline constexpr const char* kIndexFile = "index.frc";
 inline constexpr uint32_t kIndexVersion = 1;
 
 /// Builds and saves the index unless it is up to date; reports its recall@check_k against

@@ -2,6 +2,7 @@
 
 #include <faiss/AutoTune.h>
 #include <faiss/Index.h>
+#include <faiss/impl/io.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 
@@ -9,9 +10,15 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/artifact.h"
 #include "core/error.h"
 
 namespace fr {
+
+namespace {
+constexpr const char* kIndexKind = "faiss-index";
+constexpr uint32_t kIndexKindVersion = 1;
+}  // namespace
 
 struct ItemIndex::Impl {
   std::unique_ptr<faiss::Index> index;
@@ -41,26 +48,31 @@ ItemIndex ItemIndex::build(const std::string& factory, std::span<const float> em
 
 ItemIndex ItemIndex::load(const std::string& path, const std::string& params) {
   if (!std::filesystem::exists(path)) throw ArtifactError(path, "no index: run fashionrec index");
+  Artifact a = Artifact::open(path, kIndexKind, kIndexKindVersion);
+  auto bytes = a.column<uint8_t>("faiss");
   auto impl = std::make_unique<Impl>();
   try {
-    impl->index.reset(faiss::read_index(path.c_str()));
+    faiss::VectorIOReader r;
+    r.data.assign(bytes.begin(), bytes.end());
+    impl->index.reset(faiss::read_index(&r));
   } catch (const faiss::FaissException& e) {
-    throw ArtifactError(path, "not a readable FAISS index (" + e.msg + "): run fashionrec index --force");
+    throw ArtifactError(path, "FAISS cannot read the index in it (" + e.msg + "): run fashionrec index --force");
   }
   ItemIndex out(std::move(impl));
   if (!params.empty()) out.set_params(params);
   return out;
 }
 
-void ItemIndex::save(const std::string& path) const {
-  std::string tmp = path + ".tmp";
-  try {
-    faiss::write_index(impl_->index.get(), tmp.c_str());
-  } catch (const faiss::FaissException& e) {
-    std::remove(tmp.c_str());
-    throw DataError(SourceLocation{path}, "could not write the index: " + e.msg);
-  }
-  std::filesystem::rename(tmp, path);
+uint64_t ItemIndex::save(const std::string& path, const nlohmann::json& meta) const {
+  faiss::VectorIOWriter w;
+  faiss::write_index(impl_->index.get(), &w);
+  ArtifactWriter out(path, kIndexKind, kIndexKindVersion);
+  out.add("faiss", std::span<const uint8_t>(w.data));
+  nlohmann::json m = meta.is_object() ? meta : nlohmann::json::object();
+  m["dim"] = dim();
+  m["size"] = size();
+  out.set_meta(m);
+  return out.commit();
 }
 
 int64_t ItemIndex::size() const { return impl_->index->ntotal; }

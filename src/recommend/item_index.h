@@ -2,8 +2,13 @@
 // ItemIndex: the article embeddings in a FAISS index (inner product), built from a factory
 // string: "Flat" (exact, the default), "HNSW32" or "IVF256,Flat" for large catalogues.
 // Labels are dense article ids. FAISS types stay out of this header.
+//
+// On disk: an artifact of kind "faiss-index" (core/artifact.h: checksummed, written
+// atomically) with one u8 section "faiss", FAISS's own serialisation of the index, and meta
+// {"factory", "dim", "size"}.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,14 +27,14 @@ class ItemIndex {
   /// embeddings [n, dim] row-major. Throws UsageError for a factory string FAISS refuses.
   static ItemIndex build(const std::string& factory, std::span<const float> embeddings, int64_t dim,
                          const std::string& params = "");
-  /// Throws ArtifactError for a missing or unreadable file.
+  /// Throws ArtifactError for a missing, damaged or unreadable file.
   static ItemIndex load(const std::string& path, const std::string& params = "");
   ItemIndex(ItemIndex&&) noexcept;
   ItemIndex& operator=(ItemIndex&&) noexcept;
   ~ItemIndex();
 
-  /// Written to PATH.tmp, then renamed: a killed run leaves no half-written index.
-  void save(const std::string& path) const;
+  /// Written atomically (tmp + rename); returns the artifact's checksum.
+  uint64_t save(const std::string& path, const nlohmann::json& meta = {}) const;
   int64_t size() const;
   int64_t dim() const;
   /// queries [nq, dim]. Thread-safe (FAISS searches are const).

@@ -35,8 +35,8 @@ Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, cons
   history_ = model.meta().at("history").get<int64_t>();
   half_life_ = model.meta().at("history_half_life").get<double>();
   if (index.size() != model.n_articles() || index.dim() != model.dim())
-    throw ArtifactError("index.faiss", "made for another model (" + std::to_string(index.size()) +
-                                           " articles): run fashionrec index --force");
+    throw ArtifactError("index.frc", "made for another model (" + std::to_string(index.size()) +
+                                         " articles): run fashionrec index --force");
   if (model.n_articles() != data.dataset().n_articles())
     throw ArtifactError("model.frc", "made for another dataset: run fashionrec train --force");
 }
