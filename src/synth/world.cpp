@@ -187,7 +187,7 @@ World build_world(const SynthConfig& cfg, int threads) {
       a.dept = uint8_t(dept);
       a.shade = float(pr.uniform() * 2 - 1);
       a.sek = sek_i;
-      a.base_pop = float(std::exp(1.0 * pr.normal()));
+      a.base_pop = float(std::exp(0.5 * pr.normal()));
       a.launch = launch + (v == 0 ? 0 : int32_t(pr.below(60)));
       a.half_life = basic ? 500.f : float(45 * std::exp(0.6 * pr.normal()));
       for (int k = 0; k < kDim; ++k)
@@ -229,7 +229,7 @@ World build_world(const SynthConfig& cfg, int threads) {
     c.postal = int32_t(double(n_postal) * std::pow(cr.uniform(), 3.0));
     for (int k = 0; k < kDim; ++k)
       c.u[k] = A[size_t(bucket)][k] + B[c.club][k] + C[c.news][k] + (c.fn == 1 ? F[1][k] : F[0][k]) +
-               float(0.45 * cr.normal());
+               float(1.0 * cr.normal());
     bool young = bucket <= 1;
     c.beta = float((young ? 0.6 : 0.25) * (0.5 + cr.uniform()));
     c.p_online = float(std::clamp(0.7 + 0.25 * cr.normal(), 0.02, 0.98));

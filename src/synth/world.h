@@ -20,8 +20,8 @@
 namespace fr::synth {
 
 inline constexpr int kDim = 8;
-inline constexpr float kTau = 1.8f;
-inline constexpr float kMaxScore = 2.0f;
+inline constexpr float kTau = 1.2f;
+inline constexpr float kMaxScore = 5.0f;
 
 struct Article {
   int64_t id = 0;

@@ -195,11 +195,10 @@ TEST(Train, BadCheckpointsAndConfigsAreClearErrors) {
 }
 
 // The quality bar, on the small preset (no pictures) with the default config. Figures of the
-// run that set the thresholds (2 cores, seed 42): recall@100 0.359 against 0.359 for last
-// week's best sellers and 0.256 for all-time best sellers. The oracle (the generator's own
-// probabilities) reaches 0.449, only 1.25x last week's best sellers: "2x popularity" cannot
-// be reached on this preset by any model. NDCG@12: ranked 0.0782, retrieval order 0.0770, last
-// week's best sellers 0.0758, oracle 0.104.
+// run that set the thresholds (2 cores, seed 42): recall@100 0.355 against 0.309 for last
+// week's best sellers (1.15x) and 0.216 for all-time best sellers (1.64x). The oracle (the
+// generator's own probabilities) reaches 0.610 (1.96x last week's best sellers). NDCG@12:
+// ranked 0.0987, retrieval order 0.0788, last week's best sellers 0.0542, oracle 0.168.
 TEST(TrainQuality, SmallPresetBeatsPopularityAndTheRankerHelps) {
   test::TempDir dir;
   auto r = test::run_cli("synth --preset small --out " + dir / "data");
@@ -218,9 +217,9 @@ TEST(TrainQuality, SmallPresetBeatsPopularityAndTheRankerHelps) {
   std::cout << "best retrieval epoch: " << best_retrieval.dump() << "\nbest rank epoch: " << best.dump() << "\n";
   double recall = best_retrieval["recall@100"], all_time = best_retrieval["all_time_popularity_recall@100"];
   double last_week = best_retrieval["popularity_recall@100"];
-  EXPECT_GE(recall, 1.25 * all_time) << "all-time best sellers";
-  EXPECT_GE(recall, 0.93 * last_week) << "last week's best sellers";
+  EXPECT_GE(recall, 1.5 * all_time) << "all-time best sellers";
+  EXPECT_GE(recall, 1.08 * last_week) << "last week's best sellers";
   double ranked = best["ndcg@12"], retrieval_order = best["ndcg@12_retrieval"], pop = best["popularity_ndcg@12"];
-  EXPECT_GE(ranked, 0.97 * retrieval_order) << "the ranker keeps the retrieval order's quality";
-  EXPECT_GE(ranked, 0.97 * pop) << "last week's best sellers";
+  EXPECT_GE(ranked, 1.15 * retrieval_order) << "the ranker improves on the retrieval order";
+  EXPECT_GE(ranked, 1.6 * pop) << "last week's best sellers";
 }
