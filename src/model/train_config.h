@@ -43,6 +43,7 @@ struct TrainConfig {
   int64_t rank_negatives = 4;     ///< popularity-sampled negatives per positive
   int64_t hard_negatives = 4;     ///< negatives per positive from the retrieval model's top candidates
   int64_t hard_pool = 50;         ///< top retrieval candidates the ranker's pairs come from
+  bool mine_sources = true;       ///< ...and the repurchase, co-purchase and popular candidates (candidates.h)
   // Evaluation, run time.
   int64_t eval_customers = 20000;  ///< validation customers scored each epoch (0 = all)
   int64_t candidates = 100;        ///< retrieval candidates per customer (recall@N) given to the ranker
@@ -56,8 +57,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, mode, epochs, rank_
                                                 optimizer, lr, weight_decay, schedule, warmup_steps, clip_norm,
                                                 temperature, logq, extra_negatives, extra_negative_sampling,
                                                 retrieval_days, rank_weight, rank_batch_size, rank_days, rank_negatives,
-                                                hard_negatives, hard_pool, eval_customers, candidates, seed,
-                                                loader_threads, checkpoint_every)
+                                                hard_negatives, hard_pool, mine_sources, eval_customers, candidates,
+                                                seed, loader_threads, checkpoint_every)
 
 /// Throws UsageError naming the first bad field.
 void validate(const TrainConfig& c);

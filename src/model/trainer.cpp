@@ -16,7 +16,9 @@
 #include "data/parse.h"
 #include "eval/metrics.h"
 #include "features/features_stage.h"
+#include "model/as_of_data.h"
 #include "model/batch_loader.h"
+#include "model/candidates.h"
 #include "model/optimizer.h"
 #include "model/retrieval_loss.h"
 #include "model/towers.h"
@@ -108,6 +110,7 @@ class Trainer {
   TrainConfig c_;
   int threads_;
   TrainData data_;
+  std::unique_ptr<AsOfData> rank_as_of_;  // the other candidate sources as of the rank window
   ModelShape shape_;
   TwoStageModel model_{nullptr}, best_{nullptr};
   std::unique_ptr<TrainOptimizer> opt_, rank_opt_;
@@ -201,9 +204,13 @@ torch::Tensor Trainer::all_article_embeddings(const FeatureRows& rows, int32_t d
 }
 
 void Trainer::mine_hard_negatives(int64_t epoch) {
-  // The ranker's pairs from the retrieval model's top candidates for the rank window's buyers,
-  // as of the window's first day (see TrainData: positives it found, hard and popular negatives).
+  // The ranker's pairs from the candidates of the rank window's buyers as of the window's first
+  // day, as the recommender makes them (the retrieval model's top hard_pool, plus the other
+  // sources with mine_sources): positives they found, hard negatives among the rest, popular
+  // negatives (see TrainData).
   torch::NoGradGuard g;
+  if (c_.mine_sources && !rank_as_of_)
+    rank_as_of_ = std::make_unique<AsOfData>(data_.dataset(), data_.rank_split(), data_.rank_customer_rows(), threads_);
   const ValidationTruth& t = data_.rank_truth();
   auto arts = all_article_embeddings(data_.rank_article_rows(), data_.rank_split().val_start);
   const int64_t pool = std::min<int64_t>(c_.hard_pool, arts.size(0));
@@ -220,11 +227,11 @@ void Trainer::mine_hard_negatives(int64_t epoch) {
     for (size_t i = from; i < to; ++i) {
       auto pos = t.of(i);
       positives += pos.size();
+      CandidateList cand;
+      for (int64_t k = 0; k < pool; ++k) cand.add(int32_t(p[int64_t(i - from) * pool + k]), kSourceTower);
+      if (rank_as_of_) add_source_candidates(*rank_as_of_, t.customers[i], SourceCounts{}, cand);
       std::vector<int32_t> hits, misses;
-      for (int64_t k = 0; k < pool; ++k) {
-        int32_t a = int32_t(p[int64_t(i - from) * pool + k]);
-        (std::binary_search(pos.begin(), pos.end(), a) ? hits : misses).push_back(a);
-      }
+      for (int32_t a : cand.articles()) (std::binary_search(pos.begin(), pos.end(), a) ? hits : misses).push_back(a);
       found += hits.size();
       std::mt19937_64 rng(uint64_t(c_.seed) * 1000003u + uint64_t(epoch) * 7919u + uint64_t(t.customers[i]));
       for (int32_t h : hits) {
@@ -239,8 +246,8 @@ void Trainer::mine_hard_negatives(int64_t epoch) {
       }
     }
   }
-  spdlog::info("train: ranker pairs from the top {} candidates: {} of {} window purchases found, {} pairs", pool, found,
-               positives, rl.size());
+  spdlog::info("train: ranker pairs from the top {} tower candidates{}: {} of {} window purchases found, {} pairs",
+               pool, rank_as_of_ ? " and the other sources" : "", found, positives, rl.size());
   if (found == 0) {
     spdlog::warn("train: the retrieval model found none of the window's purchases; the ranker keeps its pairs");
     return;

@@ -7,16 +7,6 @@
 
 namespace fr {
 
-std::string source_names(uint8_t mask) {
-  std::string out;
-  for (size_t b = 0; b < kSourceNames.size(); ++b)
-    if (mask & (1u << b)) {
-      if (!out.empty()) out += '+';
-      out += kSourceNames[b];
-    }
-  return out;
-}
-
 void validate(const RecommendConfig& c) {
   auto fail = [](const std::string& field, const std::string& why) {
     throw UsageError("recommend." + field + ": " + why);
@@ -99,50 +89,25 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
   for (size_t q = 0; q < known.size(); ++q) {
     Recommendation& r = out[known_at[q]];
     const int32_t cu = known[q];
-    std::vector<std::pair<int32_t, uint8_t>> cand;  // (article, source bits)
-    auto add = [&](int32_t a, uint8_t src) {
-      for (auto& [b, s] : cand)
-        if (b == a) {
-          s |= src;
-          return;
-        }
-      cand.emplace_back(a, src);
-    };
+    CandidateList cand;
     for (int64_t j = 0; j < found.k; ++j) {
       int64_t a = found.labels[size_t(int64_t(q) * found.k + j)];
       if (a < 0) continue;
       r.retrieval.push_back(int32_t(a));
-      add(int32_t(a), kSourceTower);
+      cand.add(int32_t(a), kSourceTower);
     }
-    auto rep = data_.repurchase(cu, size_t(c_.repurchase));
-    for (auto& [a, w] : rep) add(a, kSourceRepurchase);
-    // Co-purchases of the last 5 distinct articles, newest first, round-robin.
-    std::vector<int32_t> recent;
-    auto rows = data_.purchases(cu);
-    for (auto it = rows.rbegin(); it != rows.rend() && recent.size() < 5; ++it) {
-      int32_t a = data_.dataset().tx_article[*it];
-      if (std::find(recent.begin(), recent.end(), a) == recent.end()) recent.push_back(a);
-    }
-    int64_t co = 0;
-    for (size_t rank = 0; rank < AsOfData::kCoBought && co < c_.co_purchase; ++rank)
-      for (int32_t a : recent) {
-        auto list = data_.co_bought(a);
-        if (rank < list.size() && co < c_.co_purchase) add(list[rank], kSourceCoPurchase), ++co;
-      }
-    const auto& pop = data_.age_popular(cu);
-    for (size_t j = 0; j < std::min(pop.size(), size_t(c_.popular)); ++j) add(pop[j], kSourcePopular);
-
+    add_source_candidates(data_, cu, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
     if (c_.exclude_bought) {
       std::vector<int32_t> bought;
-      for (uint32_t row : rows) bought.push_back(data_.dataset().tx_article[row]);
+      for (uint32_t row : data_.purchases(cu)) bought.push_back(data_.dataset().tx_article[row]);
       std::sort(bought.begin(), bought.end());
-      std::erase_if(cand, [&](auto& p) { return std::binary_search(bought.begin(), bought.end(), p.first); });
-      std::erase_if(r.retrieval, [&](int32_t a) { return std::binary_search(bought.begin(), bought.end(), a); });
+      auto keep = [&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); };
+      cand.filter(keep);
+      std::erase_if(r.retrieval, [&](int32_t a) { return !keep(a); });
     }
-    std::vector<int32_t> arts;
-    for (auto& [a, s] : cand) arts.push_back(a);
-    std::vector<float> p = score(cu, std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)), arts);
-    for (size_t j = 0; j < cand.size(); ++j) r.candidates.push_back({cand[j].first, p[j], cand[j].second});
+    std::vector<float> p =
+        score(cu, std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)), cand.articles());
+    for (size_t j = 0; j < cand.size(); ++j) r.candidates.push_back({cand.articles()[j], p[j], cand.sources()[j]});
     std::stable_sort(r.candidates.begin(), r.candidates.end(),
                      [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
   }

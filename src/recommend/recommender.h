@@ -15,17 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "model/as_of_data.h"
+#include "model/candidates.h"
 #include "model/trained_model.h"
-#include "recommend/as_of_data.h"
 #include "recommend/item_index.h"
 #include "recommend/recommend_config.h"
 
 namespace fr {
-
-enum Source : uint8_t { kSourceTower = 1, kSourceRepurchase = 2, kSourceCoPurchase = 4, kSourcePopular = 8 };
-inline constexpr std::array<const char*, 4> kSourceNames = {"tower", "repurchase", "co-purchase", "popular"};
-/// "tower+repurchase" for a mask.
-std::string source_names(uint8_t mask);
 
 struct ScoredArticle {
   int32_t article = 0;  ///< dense article id

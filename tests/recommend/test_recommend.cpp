@@ -14,7 +14,7 @@
 #include "data/dataset.h"
 #include "features/split.h"
 #include "model/trainer.h"
-#include "recommend/as_of_data.h"
+#include "model/as_of_data.h"
 #include "recommend/index_stage.h"
 #include "recommend/recommender.h"
 #include "test_util.h"

@@ -1,4 +1,4 @@
-#include "recommend/as_of_data.h"
+#include "model/as_of_data.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,10 +30,9 @@ std::vector<int32_t> top_by(const std::vector<double>& score, size_t n) {
 
 AsOfData::AsOfData(const Workspace& ws, const Dataset& d, const Split& validation, When when, int threads) : d_(d) {
   features_ = std::make_unique<Artifact>(Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion));
-  const size_t nc = size_t(d.n_customers()), na = size_t(d.n_articles());
   if (when == When::kValidation) {
     split_ = validation;
-    rows_ = mapped_rows(*features_, "cust", nc);
+    rows_ = mapped_rows(*features_, "cust", size_t(d.n_customers()));
   } else {
     int32_t last = validation.val_end;
     for (int32_t day : d.tx_day) last = std::max(last, day);
@@ -41,6 +40,20 @@ AsOfData::AsOfData(const Workspace& ws, const Dataset& d, const Split& validatio
     auto ct = FeatureTransform::from_json(features_->meta().at("customer_transform"));
     rows_ = computed_rows(customer_features(d, split_, threads), ct, threads);
   }
+  build(threads);
+}
+
+AsOfData::AsOfData(const Dataset& d, const Split& as_of, const FeatureRows& rows, int threads) : d_(d), split_(as_of) {
+  rows_.x = rows.x;
+  rows_.idx = rows.idx;
+  rows_.dim = rows.dim;
+  rows_.n_index = rows.n_index;
+  build(threads);
+}
+
+void AsOfData::build(int threads) {
+  const Dataset& d = d_;
+  const size_t nc = size_t(d.n_customers()), na = size_t(d.n_articles());
   pairs_ = std::make_unique<PairFeaturizer>(d, split_);
   by_customer_ = group_train_rows(d, split_, true);
   parallel_for((nc + 4095) / 4096, resolve_threads(threads), [&](size_t blk) {

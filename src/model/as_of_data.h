@@ -7,6 +7,8 @@
 //   latest: the day after the data's last day, every purchase, customer rows recomputed with
 //     the transforms fitted by `features` (recommend, serve).
 // Article embeddings come from model.frc (as of the first validation day) in both cases.
+// The trainer builds one as of the ranker's label window, so that the ranker learns on the
+// candidates it will score (candidates.h).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -30,6 +32,8 @@ class AsOfData {
   static constexpr size_t kCoBought = 12;
 
   AsOfData(const Workspace& ws, const Dataset& d, const Split& validation, When when, int threads);
+  /// As of as_of.val_start with the given customer rows (a view: their storage must outlive this).
+  AsOfData(const Dataset& d, const Split& as_of, const FeatureRows& rows, int threads);
 
   const Dataset& dataset() const { return d_; }
   int32_t day() const { return split_.val_start; }
@@ -56,6 +60,7 @@ class AsOfData {
   const Dataset& d_;
   Split split_;
   FeatureRows rows_;
+  void build(int threads);
   std::unique_ptr<Artifact> features_;
   std::unique_ptr<PairFeaturizer> pairs_;
   GroupedRows by_customer_;
