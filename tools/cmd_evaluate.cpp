@@ -10,6 +10,7 @@ void register_evaluate(Cli& cli) {
       "evaluate",
       "Score the validation week (full catalogue): the model, each stage, four baselines, the oracle (synthetic "
       "data) and the seed's sampled protocol; write reports/<run>/");
+  cli.bind(sub, "--ks", "evaluate.ks", "The K of P@K, R@K, NDCG@K, HitRate@K, coverage@K, comma-separated");
   cli.bind(sub, "--customers", "evaluate.customers", "Validation buyers scored (0 = all)");
   cli.bind(sub, "--truth", "evaluate.truth", "Synthetic truth file (default: truth/truth.frc next to the CSVs)");
   cli.bind(sub, "--run", "evaluate.run", "Report folder name under reports/ (default: the UTC time)");

@@ -12,6 +12,15 @@ namespace {
 /// Converts a command-line or TOML scalar to the JSON type of the default.
 nlohmann::json convert_like(const nlohmann::json& like, const std::string& text, const std::string& key) {
   try {
+    if (like.is_array()) {  // "10,12,20": each item converted like the default's first
+      nlohmann::json out = nlohmann::json::array(), item = like.empty() ? nlohmann::json("") : like[0];
+      for (size_t from = 0; from <= text.size();) {
+        size_t comma = std::min(text.find(',', from), text.size());
+        out.push_back(convert_like(item, text.substr(from, comma - from), key));
+        from = comma + 1;
+      }
+      return out;
+    }
     if (like.is_boolean()) {
       if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
       if (text == "false" || text == "0" || text == "no" || text == "off") return false;

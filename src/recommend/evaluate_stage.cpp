@@ -115,9 +115,11 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   Recommender rec(model, index, data, rc);
 
   std::string truth_path = c.truth.empty() ? find_truth_file(ws) : c.truth;
-  const size_t max_k = size_t(*std::max_element(c.ks.begin(), c.ks.end()));
+  // Every ranking is at least 12 long: MAP@12 is always reported.
+  const size_t max_k = std::max<size_t>(12, size_t(*std::max_element(c.ks.begin(), c.ks.end())));
   std::unordered_map<int32_t, std::vector<int32_t>> oracle;
-  if (!truth_path.empty()) oracle = load_oracle(truth_path, d, std::max<size_t>(max_k, 12));
+  // Extra entries so that the oracle keeps max_k after --exclude-bought drops some.
+  if (!truth_path.empty()) oracle = load_oracle(truth_path, d, max_k + 100);
 
   std::vector<uint32_t> picked;
   const size_t nv = vt.customers.size();
@@ -263,13 +265,18 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
 std::string metrics_table(const nlohmann::json& r) {
   std::ostringstream o;
   const auto& m = r["metrics"];
+  // The columns at K = 12 when it was asked for, else at the first K.
+  auto ks = r["config"]["evaluate"]["ks"].get<std::vector<int64_t>>();
+  std::string k = "@";
+  k += std::to_string(std::find(ks.begin(), ks.end(), 12) != ks.end() ? 12 : ks.at(0));
   char b[256];
-  std::snprintf(b, sizeof b, "%-28s %8s %8s %8s %8s %8s\n", "ranking", "MAP@12", "P@12", "R@12", "NDCG@12", "HR@12");
+  std::snprintf(b, sizeof b, "%-28s %8s %8s %8s %8s %8s\n", "ranking", "MAP@12", ("P" + k).c_str(), ("R" + k).c_str(),
+                ("NDCG" + k).c_str(), ("HR" + k).c_str());
   o << b;
   auto row = [&](const std::string& name, const nlohmann::json& v) {
     std::snprintf(b, sizeof b, "%-28s %8.4f %8.4f %8.4f %8.4f %8.4f\n", name.c_str(), v.value("map@12", 0.0),
-                  v.value("precision@12", 0.0), v.value("recall@12", 0.0), v.value("ndcg@12", 0.0),
-                  v.value("hitrate@12", 0.0));
+                  v.value("precision" + k, 0.0), v.value("recall" + k, 0.0), v.value("ndcg" + k, 0.0),
+                  v.value("hitrate" + k, 0.0));
     o << b;
   };
   if (m.contains("oracle")) row("oracle", m["oracle"]);

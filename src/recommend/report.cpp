@@ -1,5 +1,6 @@
 #include "recommend/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -83,7 +84,9 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
      << ".\n\n";
   md << "| ranking | MAP@12 |";
   for (int64_t k : ks) md << " P@" << k << " | R@" << k << " | NDCG@" << k << " |";
-  md << " HitRate@12 | coverage@12 |\n|---|---|";
+  std::string hk = "@";  // HitRate and coverage at K = 12 when it was asked for, else at the first K
+  hk += std::to_string(std::find(ks.begin(), ks.end(), 12) != ks.end() ? 12 : ks.at(0));
+  md << " HitRate" << hk << " | coverage" << hk << " |\n|---|---|";
   for (size_t i = 0; i < ks.size(); ++i) md << "---|---|---|";
   md << "---|---|\n";
   for (auto& [name, v] : rankings(m)) {
@@ -93,7 +96,7 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
       md << " " << fmt4(v.value("precision" + s, 0.0)) << " | " << fmt4(v.value("recall" + s, 0.0)) << " | "
          << fmt4(v.value("ndcg" + s, 0.0)) << " |";
     }
-    md << " " << fmt4(v.value("hitrate@12", 0.0)) << " | " << fmt4(v.value("coverage@12", 0.0)) << " |\n";
+    md << " " << fmt4(v.value("hitrate" + hk, 0.0)) << " | " << fmt4(v.value("coverage" + hk, 0.0)) << " |\n";
   }
   md << "\n";
   if (report.contains("summary"))

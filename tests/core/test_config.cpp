@@ -45,3 +45,13 @@ TEST(Config, BadTomlNamesFileLineAndKey) {
   EXPECT_THROW(c.set("general.threads", "x"), UsageError);
   EXPECT_THROW(c.set("general.nope", "1"), UsageError);
 }
+
+TEST(Config, ListFlagsAreCommaSeparated) {
+  Config c(nlohmann::json{{"evaluate", {{"ks", {10, 12, 20}}}}});
+  c.set("evaluate.ks", "5,10");
+  EXPECT_EQ(c.json()["evaluate"]["ks"], nlohmann::json({5, 10}));
+  c.set("evaluate.ks", "7");
+  EXPECT_EQ(c.json()["evaluate"]["ks"], nlohmann::json({7}));
+  EXPECT_THROW(c.set("evaluate.ks", "5,x"), UsageError);
+  EXPECT_THROW(c.set("evaluate.ks", "5,"), UsageError);
+}
