@@ -25,7 +25,8 @@ static nlohmann::json default_config() {
           {"train", nlohmann::json(TrainConfig{})},
           {"index", nlohmann::json(IndexConfig{})},
           {"recommend", nlohmann::json(RecommendConfig{})},
-          {"evaluate", nlohmann::json(EvaluateConfig{})}};
+          {"evaluate", nlohmann::json(EvaluateConfig{})},
+          {"serve", {{"max_k", 100}}}};
 }
 
 Cli::Cli()

@@ -59,5 +59,6 @@ void register_train(Cli& cli);
 void register_index(Cli& cli);
 void register_evaluate(Cli& cli);
 void register_recommend(Cli& cli);
+void register_serve(Cli& cli);
 
 }  // namespace fr::cli

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     fr::cli::register_index(cli);
     fr::cli::register_evaluate(cli);
     fr::cli::register_recommend(cli);
+    fr::cli::register_serve(cli);
     fr::cli::register_run(cli);
     try {
       cli.app().parse(argc, argv);

@@ -1,0 +1,23 @@
+# Writes OUT, a C++ file defining fr::web_assets() from the files of the web/ folder (WEB_DIR).
+# Run at build time (see CMakeLists.txt), so an edited page is picked up by the next build.
+set(body "// Generated from web/ by src/serve/embed_web.cmake: do not edit.\n#include \"serve/web_assets.h\"\n\nnamespace fr {\nnamespace {\n")
+set(entries "")
+set(i 0)
+# file|content type|URL path (the charset is added below: a ";" would split the CMake list)
+foreach(pair "index.html|text/html|/" "index.html|text/html|/index.html" "app.js|text/javascript|/app.js"
+             "style.css|text/css|/style.css")
+  string(REPLACE "|" ";" parts "${pair}")
+  list(GET parts 0 file)
+  list(GET parts 1 type)
+  list(GET parts 2 url)
+  file(READ "${WEB_DIR}/${file}" hex HEX)
+  string(LENGTH "${hex}" n)
+  math(EXPR bytes "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," arr "${hex}")
+  string(APPEND body "const char kAsset${i}[] = {${arr} 0};\n")
+  string(APPEND entries "      {\"${url}\", {std::string_view(kAsset${i}, ${bytes}), \"${type}; charset=utf-8\"}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n\nconst std::vector<std::pair<std::string, WebAsset>>& web_assets() {\n  static const std::vector<std::pair<std::string, WebAsset>> assets = {\n${entries}  };\n  return assets;\n}\n\n}  // namespace fr\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(RENAME "${OUT}.tmp" "${OUT}")

@@ -1,0 +1,181 @@
+#include "serve/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/parallel.h"
+#include "serve/web_assets.h"
+
+namespace fr {
+
+namespace {
+
+void json_error(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(nlohmann::json{{"error", {{"status", status}, {"message", message}}}}.dump(), "application/json");
+}
+
+int64_t k_param(const httplib::Request& req, int64_t fallback) {
+  if (!req.has_param("k")) return fallback;
+  const std::string v = req.get_param_value("k");
+  try {
+    size_t used = 0;
+    long long k = std::stoll(v, &used);
+    if (used == v.size()) return k;
+  } catch (const std::exception&) {
+  }
+  throw BadRequest("k must be an integer, not '" + v.substr(0, 20) + "'");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+HttpServer::HttpServer(ServerConfig c, Loader loader)
+    : c_(std::move(c)), loader_(std::move(loader)), svc_(loader_()), http_(std::make_unique<httplib::Server>()) {
+  const int threads = resolve_threads(c_.threads);
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(std::max(2, threads * 2))); };
+  http_->set_payload_max_length(c_.max_body);
+  routes();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::bind() {
+  int port = c_.port == 0 ? http_->bind_to_any_port(c_.host) : (http_->bind_to_port(c_.host, c_.port) ? c_.port : -1);
+  if (port < 0) throw UsageError("cannot listen on " + c_.host + ":" + std::to_string(c_.port) + " (in use?)");
+  return port;
+}
+
+void HttpServer::run() { http_->listen_after_bind(); }
+void HttpServer::stop() {
+  if (http_) http_->stop();
+}
+
+void HttpServer::routes() {
+  using Clock = std::chrono::steady_clock;
+  // Every handler goes through here: the Service snapshot, typed errors -> status, metrics.
+  auto wrap = [this](std::string route,
+                     std::function<void(const Service&, const httplib::Request&, httplib::Response&)> fn) {
+    return [this, route, fn](const httplib::Request& req, httplib::Response& res) {
+      auto t0 = Clock::now();
+      auto svc = service();
+      try {
+        fn(*svc, req, res);
+      } catch (const NotFound& e) {
+        json_error(res, 404, e.what());
+      } catch (const UsageError& e) {
+        json_error(res, 400, e.what());
+      } catch (const nlohmann::json::exception& e) {
+        json_error(res, 400, std::string("bad JSON: ") + e.what());
+      } catch (const std::exception& e) {
+        spdlog::error("serve: {} {}: {}", req.method, req.path, e.what());
+        json_error(res, 500, "internal error");
+      }
+      // httplib turns a status left at -1 into 200 after the handler.
+      metrics_.record(route, res.status == -1 ? 200 : res.status,
+                      std::chrono::duration<double>(Clock::now() - t0).count());
+    };
+  };
+  auto json_ok = [](httplib::Response& res, const nlohmann::json& j) { res.set_content(j.dump(), "application/json"); };
+
+  http_->Get(R"(/v1/customers/([^/]+)/recommendations)",
+             wrap("recommendations", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               json_ok(res, s.recommendations(req.matches[1].str(), k_param(req, 12)));
+             }));
+  http_->Get(R"(/v1/customers/([^/]+))",
+             wrap("customer", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               json_ok(res, s.customer(req.matches[1].str(), 12));
+             }));
+  http_->Get("/v1/customers",
+             wrap("customer_search", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               int64_t limit = req.has_param("limit") ? std::atoll(req.get_param_value("limit").c_str()) : 20;
+               json_ok(res, s.search_customers(req.get_param_value("q"), limit));
+             }));
+  http_->Get(R"(/v1/articles/([^/]+)/similar)",
+             wrap("similar", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               std::string by = req.has_param("by") ? req.get_param_value("by") : "tower";
+               json_ok(res, s.similar(req.matches[1].str(), k_param(req, 12), by));
+             }));
+  http_->Get(R"(/v1/articles/([^/]+))",
+             wrap("article", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               json_ok(res, s.article(req.matches[1].str()));
+             }));
+  http_->Get(R"(/images/([^/]+)\.jpg)",
+             wrap("images", [](const Service& s, const httplib::Request& req, httplib::Response& res) {
+               auto p = s.image_path(req.matches[1].str());
+               if (!p) throw NotFound("no picture for '" + req.matches[1].str().substr(0, 40) + "'");
+               res.set_content(read_file(*p), "image/jpeg");
+               res.set_header("Cache-Control", "max-age=3600");
+             }));
+  http_->Get("/health", wrap("health", [json_ok](const Service& s, const httplib::Request&, httplib::Response& res) {
+               auto h = s.health();
+               json_ok(res, h);
+             }));
+  http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.prometheus(), "text/plain; version=0.0.4");
+  });
+  http_->Post("/admin/reload",
+              wrap("reload", [this, json_ok](const Service&, const httplib::Request& req, httplib::Response& res) {
+                std::string token = req.get_header_value("X-Admin-Token");
+                std::string auth = req.get_header_value("Authorization");
+                if (token.empty() && auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+                if (token.empty()) return json_error(res, 401, "an admin token is required (X-Admin-Token)");
+                if (c_.admin_token.empty() || token != c_.admin_token)
+                  return json_error(res, 403, "wrong admin token, or admin is disabled (--admin-token)");
+                std::lock_guard lk(reload_mu_);  // one reload at a time; requests go on meanwhile
+                auto t0 = Clock::now();
+                auto fresh = loader_();
+                std::atomic_store(&svc_, fresh);
+                ++reloads_;
+                json_ok(res, {{"reloaded", true},
+                              {"seconds", std::chrono::duration<double>(Clock::now() - t0).count()},
+                              {"health", fresh->health()}});
+              }));
+  // The web page and the report's files.
+  for (const auto& [path, asset] : web_assets()) {
+    http_->Get(path, [asset](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(asset.body), asset.content_type);
+    });
+  }
+  http_->Get(R"(/reports/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+\.(svg|md|json)))", [this](const httplib::Request& req,
+                                                                                      httplib::Response& res) {
+    std::string run = req.matches[1].str(), file = req.matches[2].str();
+    std::string p = c_.reports + "/" + run + "/" + file;
+    if (run.find("..") != std::string::npos || file.find("..") != std::string::npos || c_.reports.empty() ||
+        !std::filesystem::is_regular_file(p))
+      return json_error(res, 404, "no such report file");
+    std::string ext = req.matches[3].str();
+    res.set_content(read_file(p), ext == "svg" ? "image/svg+xml" : ext == "md" ? "text/markdown" : "application/json");
+  });
+  http_->Get("/v1/reports", [this](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json runs = nlohmann::json::array();
+    std::error_code ec;
+    if (!c_.reports.empty())
+      for (auto& e : std::filesystem::directory_iterator(c_.reports, ec))
+        if (std::filesystem::exists(e.path() / "report.json")) runs.push_back(e.path().filename().string());
+    std::sort(runs.begin(), runs.end());
+    res.set_content(nlohmann::json{{"runs", runs}}.dump(), "application/json");
+  });
+  // Anything else, and statuses httplib sets itself (413 for a body over max_body), as JSON.
+  http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    json_error(res, res.status,
+               res.status == 413   ? "the request body is too large"
+               : res.status == 404 ? "no such route: " + req.path.substr(0, 100)
+                                   : "request failed");
+  });
+}
+
+}  // namespace fr

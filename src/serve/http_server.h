@@ -1,0 +1,58 @@
+#pragma once
+// HttpServer: the JSON API, the pictures and the web page over cpp-httplib with a thread pool.
+// docs/api.md lists the routes. The Service is held by a shared_ptr that every request copies
+// at its start; POST /admin/reload builds a new Service and swaps the pointer, so requests in
+// flight finish on the old one and none is dropped.
+//
+// Errors are JSON {"error": {"status": N, "message": "..."}}: unknown ids 404, malformed
+// requests or k out of range 400, bodies over max_body 413, a missing admin token 401, a
+// wrong one (or admin disabled) 403, anything unexpected 500 (counted in /metrics).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "serve/request_metrics.h"
+#include "serve/service.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace fr {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;            ///< 0 = any free port (tests)
+  int threads = 0;            ///< request threads (0 = every core)
+  std::string admin_token;    ///< "" = /admin/reload is refused (403)
+  size_t max_body = 1 << 20;  ///< bytes
+  std::string reports;        ///< the workspace's reports/ folder, for the report page
+};
+
+class HttpServer {
+ public:
+  using Loader = std::function<std::shared_ptr<const Service>()>;
+  /// Loads the first Service at once (throws what the loader throws).
+  HttpServer(ServerConfig c, Loader loader);
+  ~HttpServer();
+  /// Binds; returns the port. Throws UsageError when the address cannot be bound.
+  int bind();
+  /// Serves until stop(). Call after bind().
+  void run();
+  void stop();
+  int64_t reloads() const { return reloads_.load(); }
+
+ private:
+  void routes();
+  std::shared_ptr<const Service> service() const { return std::atomic_load(&svc_); }
+  ServerConfig c_;
+  Loader loader_;
+  std::shared_ptr<const Service> svc_;
+  std::unique_ptr<httplib::Server> http_;
+  RequestMetrics metrics_;
+  std::atomic<int64_t> reloads_{0};
+  std::mutex reload_mu_;
+};
+
+}  // namespace fr

@@ -1,0 +1,220 @@
+// The HTTP API against a server on loopback (in this process, a free port): status codes, the
+// JSON shape, pictures, the web page, every bad request, and reload under load.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include "serve/http_server.h"
+#include "test_util.h"
+
+using namespace fr;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::string ws = dir / "ws", data = dir / "data", customer;
+};
+
+/// The tiny preset through the whole pipeline, with pictures (made once per binary).
+const Fixture& fixture() {
+  static Fixture f;
+  static bool done = [] {
+    auto r = test::run_cli("synth --preset tiny --out " + f.data);
+    EXPECT_EQ(r.code, 0) << r.out;
+    r = test::run_cli("-w " + f.ws + " run --report first --data " + f.data);
+    EXPECT_EQ(r.code, 0) << r.out;
+    return true;
+  }();
+  (void)done;
+  return f;
+}
+
+class Api : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const Fixture& f = fixture();
+    ServiceConfig sc;
+    sc.images = f.data + "/images";
+    sc.threads = 2;
+    ServerConfig c;
+    c.port = 0;
+    c.threads = 2;
+    c.admin_token = "s3cret";
+    c.max_body = 4096;
+    c.reports = f.ws + "/reports";
+    Workspace ws(f.ws, false);
+    server_ = std::make_unique<HttpServer>(c, [ws, sc] { return Service::load(ws, sc); });
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    // A customer with purchases, from the search endpoint.
+    auto r = client_->Get("/v1/customers?q=&limit=1");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    customer_ = nlohmann::json::parse(r->body).at(0).at("customer_id");
+  }
+  void TearDown() override {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  nlohmann::json get_json(const std::string& path, int want) {
+    auto r = client_->Get(path);
+    EXPECT_TRUE(r) << path;
+    if (!r) return {};
+    EXPECT_EQ(r->status, want) << path << ": " << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/json") << path;
+    return nlohmann::json::parse(r->body);
+  }
+  void expect_error(const std::string& path, int want) {
+    auto j = get_json(path, want);
+    EXPECT_EQ(j["error"]["status"], want) << path;
+    EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+  }
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+  int port_ = 0;
+  std::string customer_;
+};
+
+}  // namespace
+
+TEST_F(Api, RecommendationsHaveScoresSourcesMetadataAndPictures) {
+  auto j = get_json("/v1/customers/" + customer_ + "/recommendations?k=5", 200);
+  ASSERT_EQ(j["recommendations"].size(), 5u) << j.dump();
+  const std::regex id(R"(0\d{9})");
+  double last = 2;
+  for (auto& r : j["recommendations"]) {
+    std::string a = r["article_id"];
+    EXPECT_TRUE(std::regex_match(a, id)) << a;
+    double s = r["score"];
+    EXPECT_LE(s, last) << "best first";
+    last = s;
+    ASSERT_FALSE(r["sources"].empty());
+    for (auto& src : r["sources"])
+      EXPECT_TRUE(src == "tower" || src == "repurchase" || src == "co-purchase" || src == "popular") << src;
+    EXPECT_EQ(r["article"]["image_url"], "/images/" + a + ".jpg");
+    EXPECT_TRUE(r["article"].contains("prod_name"));
+  }
+  std::string first = j["recommendations"][0]["article_id"];
+  auto img = client_->Get("/images/" + first + ".jpg");
+  ASSERT_TRUE(img);
+  EXPECT_EQ(img->status, 200);
+  EXPECT_EQ(img->get_header_value("Content-Type"), "image/jpeg");
+  ASSERT_GT(img->body.size(), 2u);
+  EXPECT_EQ(uint8_t(img->body[0]), 0xFF);
+  EXPECT_EQ(uint8_t(img->body[1]), 0xD8);
+  EXPECT_EQ(get_json("/v1/customers/" + customer_ + "/recommendations", 200)["recommendations"].size(), 12u)
+      << "k defaults to 12";
+  auto who = get_json("/v1/customers/" + customer_, 200);
+  EXPECT_GT(who["purchases"].get<int>(), 0);
+  EXPECT_FALSE(who["last_purchases"].empty());
+}
+
+TEST_F(Api, ArticlesAndSimilarByTowerAndImage) {
+  auto rec = get_json("/v1/customers/" + customer_ + "/recommendations?k=1", 200);
+  std::string a = rec["recommendations"][0]["article_id"];
+  auto art = get_json("/v1/articles/" + a, 200);
+  EXPECT_EQ(art["article_id"], a);
+  EXPECT_EQ(get_json("/v1/articles/" + a.substr(1), 200)["article_id"], a) << "without the leading 0";
+  for (const char* by : {"tower", "image"}) {
+    auto s = get_json("/v1/articles/" + a + "/similar?k=4&by=" + by, 200);
+    ASSERT_EQ(s["similar"].size(), 4u) << by << s.dump();
+    for (auto& x : s["similar"]) EXPECT_NE(x["article_id"], a) << "not itself";
+  }
+}
+
+TEST_F(Api, HealthMetricsWebPageAndReports) {
+  auto h = get_json("/health", 200);
+  EXPECT_EQ(h["status"], "ok");
+  EXPECT_TRUE(h["images"].get<bool>());
+  expect_error("/v1/customers/unknown-id/recommendations", 404);
+  auto m = client_->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200);
+  EXPECT_NE(m->body.find("fashionrec_requests_total{route=\"recommendations\",code=\"404\"} 1"), std::string::npos)
+      << m->body;
+  EXPECT_NE(m->body.find("fashionrec_request_duration_seconds_bucket{route=\"health\",le=\"+Inf\"} 1"),
+            std::string::npos)
+      << m->body;
+  auto page = client_->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("/app.js"), std::string::npos);
+  EXPECT_EQ(page->body.find("http"), std::string::npos) << "no CDN or outside link";
+  auto js = client_->Get("/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(get_json("/v1/reports", 200)["runs"], nlohmann::json({"first"}));
+  auto svg = client_->Get("/reports/first/ndcg_by_k.svg");
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->status, 200);
+  EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml");
+  expect_error("/reports/first/../../manifest.json", 404);
+}
+
+TEST_F(Api, BadRequestsGetJsonErrors) {
+  const std::string recs = "/v1/customers/" + customer_ + "/recommendations";
+  expect_error("/v1/customers/0123/recommendations", 404);
+  expect_error("/v1/articles/0999999999", 404);
+  expect_error("/v1/articles/abc", 404);
+  expect_error(recs + "?k=0", 400);
+  expect_error(recs + "?k=101", 400);
+  expect_error(recs + "?k=twelve", 400);
+  expect_error("/v1/articles/0999999999/similar?by=colour", 404);
+  std::string a = get_json(recs + "?k=1", 200)["recommendations"][0]["article_id"];
+  expect_error("/v1/articles/" + a + "/similar?by=colour", 400);
+  expect_error("/v1/articles/" + a + "/similar?k=0", 400);
+  expect_error("/images/..%2F..%2Fetc%2Fpasswd.jpg", 404);
+  expect_error("/images/../../etc/passwd.jpg", 404);
+  expect_error("/images/0999999999.jpg", 404);
+  expect_error("/no/such/route", 404);
+  // Admin: no token 401, a wrong one 403; a body over max_body 413.
+  auto r = client_->Post("/admin/reload", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401) << r->body;
+  httplib::Headers bad = {{"X-Admin-Token", "wrong"}};
+  r = client_->Post("/admin/reload", bad, "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403) << r->body;
+  r = client_->Post("/admin/reload", std::string(10000, 'x'), "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(r->body.find("too large"), std::string::npos) << r->body;
+  EXPECT_EQ(server_->reloads(), 0);
+}
+
+TEST_F(Api, ReloadUnderLoadDropsNoRequest) {
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t)
+    clients.emplace_back([&] {
+      httplib::Client c("127.0.0.1", port_);
+      while (!stop) {
+        auto r = c.Get("/v1/customers/" + customer_ + "/recommendations?k=12");
+        if (r && r->status == 200 && nlohmann::json::parse(r->body)["recommendations"].size() == 12)
+          ++ok;
+        else
+          ++failed;
+      }
+    });
+  httplib::Headers auth = {{"X-Admin-Token", "s3cret"}};
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto r = client_->Post("/admin/reload", auth, "", "text/plain");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_TRUE(nlohmann::json::parse(r->body)["reloaded"].get<bool>());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(server_->reloads(), 2);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_GT(ok.load(), 10);
+}
