@@ -61,26 +61,45 @@ PairFeaturizer::PairFeaturizer(const Dataset& d, const Split& s) : d_(d), s_(s) 
 }
 
 void PairFeaturizer::compute(int32_t customer, int32_t article, float* out) const {
-  const size_t c = size_t(customer), a = size_t(article);
-  uint64_t b = by_customer_.offsets[c], e = by_customer_.offsets[c + 1];
+  const size_t c = size_t(customer);
+  std::span<const uint32_t> rows(by_customer_.rows.data() + by_customer_.offsets[c],
+                                 by_customer_.offsets[c + 1] - by_customer_.offsets[c]);
+  compute_rows(rows, {}, d_.age[c], article, out);
+}
+
+void PairFeaturizer::compute(int32_t customer, std::span<const SessionItem> session, float age, int32_t article,
+                             float* out) const {
+  std::span<const uint32_t> rows;
+  if (customer >= 0) {
+    const size_t c = size_t(customer);
+    rows = {by_customer_.rows.data() + by_customer_.offsets[c], by_customer_.offsets[c + 1] - by_customer_.offsets[c]};
+  }
+  compute_rows(rows, session, age, article, out);
+}
+
+void PairFeaturizer::compute_rows(std::span<const uint32_t> rows, std::span<const SessionItem> session, float age,
+                                  int32_t article, float* out) const {
+  const size_t a = size_t(article);
   float times = 0, same = 0, type = 0, colour = 0, dept = 0;
   int32_t last = INT32_MIN;
   double spend = 0;
-  for (uint64_t k = b; k < e; ++k) {
-    size_t r = by_customer_.rows[k];
-    size_t x = size_t(d_.tx_article[r]);
-    spend += d_.tx_price[r];
+  auto visit = [&](size_t x, int32_t day, float price) {
+    spend += price;
     if (x == a) {
       times += 1;
-      last = std::max(last, d_.tx_day[r]);
+      last = std::max(last, day);
     } else if (product_code_[x] != kMissingInt && product_code_[x] == product_code_[a]) {
       same += 1;
     }
     type += type_[x] >= 0 && type_[x] == type_[a];
     colour += colour_[x] >= 0 && colour_[x] == colour_[a];
     dept += dept_[x] >= 0 && dept_[x] == dept_[a];
-  }
-  float n = float(e - b);
+  };
+  for (uint32_t r : rows) visit(size_t(d_.tx_article[r]), d_.tx_day[r], d_.tx_price[r]);
+  // Session purchases are as of the first "validation" (as-of) day; an unknown price counts 0.
+  for (const SessionItem& item : session)
+    visit(size_t(item.article), s_.val_start, std::isnan(item.price) ? 0.f : item.price);
+  float n = float(rows.size() + session.size());
   out[0] = times;
   out[1] = last == INT32_MIN ? kNaN : float(s_.val_start - last);
   out[2] = same;
@@ -89,7 +108,7 @@ void PairFeaturizer::compute(int32_t customer, int32_t article, float* out) cons
   out[5] = n > 0 ? dept / n : kNaN;
   float cust_mean = n > 0 ? float(spend / n) : kNaN;
   out[6] = article_mean_price_[a] / cust_mean;  // NaN when either is unknown
-  int bucket = age_bucket(d_.age[c]);
+  int bucket = age_bucket(age);
   out[7] = bucket < 0 ? kNaN : bucket_share_[size_t(bucket)][a];
   out[8] = n;
 }

@@ -2,6 +2,7 @@
 // Pair features for ranking a customer against an article, from training days only.
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,17 @@ class PairFeaturizer {
   ///  8 customer_purchases  c's purchase count (context for the shares)
   void compute(int32_t customer, int32_t article, float* out) const;
 
+  /// A purchase that is in no data set yet (a session's, for serving), on the as-of day.
+  struct SessionItem {
+    int32_t article = 0;
+    float price = 0;
+  };
+  /// The same features for a customer's training purchases (customer -1: none) plus session
+  /// purchases, with the age given (NaN = unknown) rather than the Dataset's.
+  void compute(int32_t customer, std::span<const SessionItem> session, float age, int32_t article, float* out) const;
+  /// An article's mean training price (NaN when never sold): a session item's price.
+  float mean_price(int32_t article) const { return article_mean_price_[size_t(article)]; }
+
  private:
   const Dataset& d_;
   Split s_;
@@ -38,6 +50,9 @@ class PairFeaturizer {
   std::vector<float> article_mean_price_;
   std::vector<int32_t> product_code_, type_, colour_, dept_;
   std::vector<std::vector<float>> bucket_share_;  // [bucket][article]
+  /// The loop of both compute()s: `history` rows of the Dataset, then the session.
+  void compute_rows(std::span<const uint32_t> rows, std::span<const SessionItem> session, float age, int32_t article,
+                    float* out) const;
 };
 
 /// Negatives for ranking and the sampled evaluation protocol.

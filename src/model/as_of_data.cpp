@@ -138,8 +138,11 @@ std::span<const uint32_t> AsOfData::purchases(int32_t customer) const {
 }
 
 const std::vector<int32_t>& AsOfData::age_popular(int32_t customer) const {
-  if (customer < 0) return last_week_;
-  int b = age_bucket(d_.age[size_t(customer)]);
+  return customer < 0 ? last_week_ : age_popular_for(d_.age[size_t(customer)]);
+}
+
+const std::vector<int32_t>& AsOfData::age_popular_for(float age) const {
+  int b = age_bucket(age);
   return b < 0 ? last_week_ : age_popular_[size_t(b)];
 }
 

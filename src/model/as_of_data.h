@@ -50,6 +50,8 @@ class AsOfData {
   const std::vector<int32_t>& decayed() const { return decayed_; }
   /// Last 7 days' best sellers in the customer's age bucket (last_week() when unknown or -1).
   const std::vector<int32_t>& age_popular(int32_t customer) const;
+  /// The same for an age (NaN = unknown).
+  const std::vector<int32_t>& age_popular_for(float age) const;
   /// Articles bought most often on the same day by the same customers as `article`, in the
   /// 90 days before the as-of day.
   std::span<const int32_t> co_bought(int32_t article) const;

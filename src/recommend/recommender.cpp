@@ -114,4 +114,80 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
   return out;
 }
 
+Recommendation Recommender::recommend(const CustomerProfile& p) const {
+  const FeatureRows& rows = data_.customer_rows();
+  if (p.x.size() != rows.dim || p.idx.size() != rows.n_index)
+    throw InternalError("Recommender: a profile row of the wrong width");
+  const Dataset& d = data_.dataset();
+  CustomerInputs in;
+  in.dense = int64_t(rows.dim);
+  in.n_index = int64_t(rows.n_index);
+  in.history = history_;
+  in.resize(1);
+  std::copy(p.x.begin(), p.x.end(), in.x.begin());
+  for (size_t j = 0; j < p.idx.size(); ++j) in.idx[j] = p.idx[j];
+  in.id[0] = p.customer;  // a new customer (-1) shares one id bucket with every other new one
+  // History slots: the session, newest first, bought "today" (weight 1), then the data's.
+  std::vector<int64_t> ids(size_t(history_), -1);
+  std::vector<float> w(size_t(history_), 0.f);
+  size_t k = 0;
+  for (auto it = p.session.rbegin(); it != p.session.rend() && k < size_t(history_); ++it, ++k)
+    ids[k] = *it, w[k] = 1.f;
+  if (p.customer >= 0 && k < size_t(history_)) {
+    std::vector<int64_t> more(static_cast<size_t>(history_));
+    std::vector<float> mw(static_cast<size_t>(history_));
+    fill_history(d, data_.purchases(p.customer), data_.day(), history_, half_life_, more.data(), mw.data());
+    for (size_t j = 0; k < size_t(history_); ++j, ++k) ids[k] = more[j], w[k] = mw[j];
+  }
+  std::copy(ids.begin(), ids.end(), in.hist.begin());
+  std::copy(w.begin(), w.end(), in.hist_w.begin());
+  std::vector<float> emb = model_.embed_customers(in);
+
+  Recommendation r;
+  r.customer = p.customer;
+  CandidateList cand;
+  SearchResult found = index_.search(emb, c_.tower);
+  for (int64_t a : found.labels)
+    if (a >= 0) r.retrieval.push_back(int32_t(a)), cand.add(int32_t(a), kSourceTower);
+  std::vector<int32_t> recent;
+  for (auto it = p.session.rbegin(); it != p.session.rend() && recent.size() < 5; ++it)
+    if (std::find(recent.begin(), recent.end(), *it) == recent.end()) recent.push_back(*it);
+  for (int32_t a : recent) cand.add(a, kSourceRepurchase);
+  if (p.customer >= 0) {
+    add_source_candidates(data_, p.customer, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
+  } else {
+    for (size_t rank = 0; rank < 3; ++rank)
+      for (int32_t a : recent)
+        if (auto list = data_.co_bought(a); rank < list.size()) cand.add(list[rank], kSourceCoPurchase);
+    const auto& pop = data_.age_popular_for(p.age);
+    for (size_t j = 0; j < std::min(pop.size(), size_t(c_.popular)); ++j) cand.add(pop[j], kSourcePopular);
+  }
+  if (c_.exclude_bought) {
+    std::vector<int32_t> bought(p.session);
+    if (p.customer >= 0)
+      for (uint32_t row : data_.purchases(p.customer)) bought.push_back(d.tx_article[row]);
+    std::sort(bought.begin(), bought.end());
+    cand.filter([&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); });
+  }
+  std::vector<PairFeaturizer::SessionItem> session;
+  for (int32_t a : p.session) session.push_back({a, data_.pairs().mean_price(a)});
+  const int64_t dim = model_.dim();
+  auto art = model_.article_embeddings();
+  const size_t n = cand.size();
+  std::vector<float> ce(n * size_t(dim)), ae(n * size_t(dim)), pair(n * kPairInputDim);
+  float raw[PairFeaturizer::kDim];
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t a = cand.articles()[i];
+    std::copy(emb.begin(), emb.end(), ce.begin() + long(i * size_t(dim)));
+    std::copy_n(&art[size_t(a) * size_t(dim)], dim, ae.begin() + long(i * size_t(dim)));
+    data_.pairs().compute(p.customer, session, p.age, a, raw);
+    pair_input(raw, &pair[i * kPairInputDim]);
+  }
+  std::vector<float> prob = n ? model_.rank(ce, ae, pair) : std::vector<float>();
+  for (size_t i = 0; i < n; ++i) r.candidates.push_back({cand.articles()[i], prob[i], cand.sources()[i]});
+  std::stable_sort(r.candidates.begin(), r.candidates.end(),
+                   [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
+  return r;
+}
+
 }  // namespace fr

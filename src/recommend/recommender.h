@@ -36,6 +36,15 @@ struct Recommendation {
   bool fallback = false;                  ///< unknown customer: popularity only
 };
 
+/// A customer described by a request rather than (only) by the data (POST /v1/recommendations).
+struct CustomerProfile {
+  int32_t customer = -1;         ///< dense id when known (their purchases count too), else -1
+  float age = 0;                 ///< NaN = unknown
+  std::vector<float> x;          ///< the customer's feature row [dense]
+  std::vector<int32_t> idx;      ///< its embedding indexes [n_index]
+  std::vector<int32_t> session;  ///< purchases in no data set yet, oldest first, on the as-of day
+};
+
 class Recommender {
  public:
   /// The references must outlive the Recommender.
@@ -47,6 +56,10 @@ class Recommender {
   /// One Recommendation per customer, in order. Thread-safe; a call embeds its customers in
   /// one batch, so callers pass a few hundred at a time.
   std::vector<Recommendation> recommend(std::span<const int32_t> customers) const;
+  /// One described customer: the tower on the given row and the session (newest first) then the
+  /// customer's purchases; session articles join the repurchase and co-purchase sources and the
+  /// pair features.
+  Recommendation recommend(const CustomerProfile& p) const;
   /// Customer embeddings [n, dim] as of the data's day (known customers only).
   std::vector<float> embed(std::span<const int32_t> customers) const;
   /// Ranker probabilities of articles for one known customer with embedding emb [dim].

@@ -94,6 +94,17 @@ void HttpServer::routes() {
              wrap("recommendations", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
                json_ok(res, s.recommendations(req.matches[1].str(), k_param(req, 12)));
              }));
+  http_->Post(
+      "/v1/recommendations",
+      wrap("recommendations_post", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+        nlohmann::json body;
+        try {
+          body = nlohmann::json::parse(req.body);
+        } catch (const nlohmann::json::parse_error& e) {
+          throw BadRequest(std::string("malformed JSON: ") + e.what());
+        }
+        json_ok(res, s.recommend_request(body));
+      }));
   http_->Get(R"(/v1/customers/([^/]+))",
              wrap("customer", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
                json_ok(res, s.customer(req.matches[1].str(), 12));

@@ -4,10 +4,15 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <map>
 
 #include "data/dataset.h"
 #include "data/parse.h"
+#include "features/features_stage.h"
+#include "features/raw_features.h"
 #include "features/split.h"
+#include "features/transform.h"
 #include "image/embed_stage.h"
 #include "model/as_of_data.h"
 #include "model/trainer.h"
@@ -26,9 +31,28 @@ struct Service::Impl {
   std::unique_ptr<Recommender> rec;
   // The picture's nearest neighbours: L2-normalised PCA vectors of the articles with a photo.
   std::unique_ptr<ItemIndex> image_index;
-  std::vector<int32_t> image_rows;      // index label -> dense article id
-  std::vector<int64_t> image_label_of;  // dense article id -> index label, -1 = no photo
-  std::vector<float> image_vectors;     // [image_rows, dim]
+  std::vector<int32_t> image_rows;                       // index label -> dense article id
+  std::vector<int64_t> image_label_of;                   // dense article id -> index label, -1 = no photo
+  std::vector<float> image_vectors;                      // [image_rows, dim]
+  std::unique_ptr<FeatureTransform> customer_transform;  // for customers described by a request
+
+  nlohmann::json answer(const Recommendation& r, const std::string& who, int64_t k) const {
+    nlohmann::json out = {{"customer_id", who},
+                          {"as_of", format_date(data->day())},
+                          {"purchases_before", r.customer >= 0 ? data->purchases(r.customer).size() : 0},
+                          {"recommendations", nlohmann::json::array()}};
+    for (size_t j = 0; j < std::min(r.candidates.size(), size_t(k)); ++j) {
+      const auto& a = r.candidates[j];
+      nlohmann::json sources = nlohmann::json::array();
+      for (size_t b = 0; b < kSourceNames.size(); ++b)
+        if (a.sources & (1u << b)) sources.push_back(kSourceNames[b]);
+      out["recommendations"].push_back({{"article_id", format_article_id(d.article_id[size_t(a.article)])},
+                                        {"score", a.score},
+                                        {"sources", sources},
+                                        {"article", article_json(a.article)}});
+    }
+    return out;
+  }
 
   int32_t find_customer(std::string_view id) const {
     auto c = d.find_customer(id);
@@ -69,6 +93,11 @@ std::shared_ptr<const Service> Service::load(const Workspace& ws, const ServiceC
   Impl& m = *svc->impl_;
   m.data = std::make_unique<AsOfData>(ws, m.d, split, AsOfData::When::kLatest, c.threads);
   m.rec = std::make_unique<Recommender>(m.model, m.index, *m.data, c.recommend);
+  {
+    Artifact f = Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion);
+    m.customer_transform =
+        std::make_unique<FeatureTransform>(FeatureTransform::from_json(f.meta().at("customer_transform")));
+  }
   if (std::filesystem::exists(ws.path(kImageFile))) {
     Artifact img = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
     auto mask = img.column<uint8_t>("mask");
@@ -100,22 +129,68 @@ nlohmann::json Service::recommendations(std::string_view customer_id, int64_t k)
   const Impl& m = *impl_;
   m.check_k(k);
   int32_t cu = m.find_customer(customer_id);
-  auto r = m.rec->recommend(std::span<const int32_t>(&cu, 1))[0];
-  nlohmann::json out = {{"customer_id", std::string(customer_id)},
-                        {"as_of", format_date(m.data->day())},
-                        {"purchases_before", m.data->purchases(cu).size()},
-                        {"recommendations", nlohmann::json::array()}};
-  for (size_t j = 0; j < std::min(r.candidates.size(), size_t(k)); ++j) {
-    const auto& a = r.candidates[j];
-    nlohmann::json sources = nlohmann::json::array();
-    for (size_t b = 0; b < kSourceNames.size(); ++b)
-      if (a.sources & (1u << b)) sources.push_back(kSourceNames[b]);
-    out["recommendations"].push_back({{"article_id", format_article_id(m.d.article_id[size_t(a.article)])},
-                                      {"score", a.score},
-                                      {"sources", sources},
-                                      {"article", m.article_json(a.article)}});
+  return m.answer(m.rec->recommend(std::span<const int32_t>(&cu, 1))[0], std::string(customer_id), k);
+}
+
+nlohmann::json Service::recommend_request(const nlohmann::json& body) const {
+  const Impl& m = *impl_;
+  if (!body.is_object()) throw BadRequest("the body must be a JSON object");
+  int64_t k = 12;
+  if (body.contains("k")) {
+    if (!body["k"].is_number_integer()) throw BadRequest("k must be an integer");
+    k = body["k"].get<int64_t>();
   }
-  return out;
+  m.check_k(k);
+  CustomerProfile p;
+  p.age = std::numeric_limits<float>::quiet_NaN();
+  std::string who;
+  if (body.contains("customer_id")) {
+    if (!body["customer_id"].is_string()) throw BadRequest("customer_id must be a string");
+    who = body["customer_id"].get<std::string>();
+    p.customer = m.find_customer(who);
+    const FeatureRows& rows = m.data->customer_rows();
+    size_t c = size_t(p.customer);
+    p.x.assign(rows.x.begin() + long(c * rows.dim), rows.x.begin() + long((c + 1) * rows.dim));
+    p.idx.assign(rows.idx.begin() + long(c * rows.n_index), rows.idx.begin() + long((c + 1) * rows.n_index));
+    p.age = m.d.age[c];
+  } else {
+    const nlohmann::json cust = body.value("customer", nlohmann::json::object());
+    if (!cust.is_object()) throw BadRequest("customer must be an object");
+    std::map<std::string, float> nums;
+    std::map<std::string, std::string> cats;
+    auto number = [&](const char* key) {
+      if (!cust.contains(key) || cust[key].is_null()) return;
+      if (!cust[key].is_number()) throw BadRequest(std::string("customer.") + key + " must be a number");
+      nums[key] = cust[key].get<float>();
+    };
+    number("age"), number("FN"), number("Active");
+    if (nums.count("age") && (nums["age"] < 0 || nums["age"] > 120)) throw BadRequest("customer.age must be 0..120");
+    for (const char* key : {"club_member_status", "fashion_news_frequency"})
+      if (cust.contains(key)) {
+        if (!cust[key].is_string()) throw BadRequest(std::string("customer.") + key + " must be a string");
+        cats[key] = cust[key].get<std::string>();
+      }
+    if (cats.count("fashion_news_frequency") && cats["fashion_news_frequency"] == "None")
+      cats["fashion_news_frequency"] = "NONE";
+    if (nums.count("age")) {
+      p.age = nums["age"];
+      int b = age_bucket(p.age);
+      if (b >= 0) cats["age_bucket"] = age_bucket_names()[size_t(b)];
+    }
+    p.x.assign(size_t(m.customer_transform->dim()), 0.f);
+    p.idx.assign(size_t(m.customer_transform->n_index()), 0);
+    m.customer_transform->apply_row(nums, cats, {}, p.x.data(), p.idx.data());
+    who = "";
+  }
+  if (body.contains("history")) {
+    if (!body["history"].is_array()) throw BadRequest("history must be an array of article ids");
+    if (body["history"].size() > 100) throw BadRequest("history holds at most 100 articles");
+    for (auto& id : body["history"]) {
+      if (!id.is_string()) throw BadRequest("history must hold article ids as strings");
+      p.session.push_back(m.find_article(id.get<std::string>()));
+    }
+  }
+  return m.answer(m.rec->recommend(p), who, k);
 }
 
 nlohmann::json Service::article(std::string_view article_id) const {

@@ -44,6 +44,10 @@ class Service {
   /// {"customer": {...}, "as_of": DATE, "recommendations": [{"article_id", "score", "sources": [...],
   /// "article": {...metadata, "image_url"}}]}
   nlohmann::json recommendations(std::string_view customer_id, int64_t k) const;
+  /// POST /v1/recommendations: {"customer": {"age", "club_member_status",
+  /// "fashion_news_frequency", "FN", "Active"} or "customer_id": ID, "history": [article ids,
+  /// oldest first, not in the data], "k"}. Same answer shape as recommendations().
+  nlohmann::json recommend_request(const nlohmann::json& body) const;
   /// Metadata of one article (10-digit id, with or without the leading 0).
   nlohmann::json article(std::string_view article_id) const;
   /// The k articles nearest to one by the tower's embedding or the picture's (by = tower | image).

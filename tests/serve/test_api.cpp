@@ -218,3 +218,37 @@ TEST_F(Api, ReloadUnderLoadDropsNoRequest) {
   EXPECT_EQ(failed.load(), 0);
   EXPECT_GT(ok.load(), 10);
 }
+
+TEST_F(Api, PostServesNewCustomersAndSessions) {
+  auto post = [&](const std::string& body, int want) {
+    auto r = client_->Post("/v1/recommendations", body, "application/json");
+    EXPECT_TRUE(r) << body;
+    if (!r) return nlohmann::json();
+    EXPECT_EQ(r->status, want) << body << " -> " << r->body;
+    return nlohmann::json::parse(r->body);
+  };
+  auto rec = get_json("/v1/customers/" + customer_ + "/recommendations?k=2", 200);
+  std::string a = rec["recommendations"][0]["article_id"], b = rec["recommendations"][1]["article_id"];
+  // A new customer with two session purchases: 5 recommendations, the session found by "repurchase".
+  auto j = post(R"({"customer": {"age": 31, "club_member_status": "ACTIVE", "fashion_news_frequency": "NONE"},
+                    "history": [")" +
+                    a + R"(", ")" + b + R"("], "k": 5})",
+                200);
+  ASSERT_EQ(j["recommendations"].size(), 5u) << j.dump();
+  EXPECT_EQ(j["purchases_before"], 0);
+  // A new customer with nothing known still gets k articles (the tower on an empty row, popular).
+  EXPECT_EQ(post("{}", 200)["recommendations"].size(), 12u);
+  // A known customer plus a session.
+  j = post(R"({"customer_id": ")" + customer_ + R"(", "history": [")" + a + R"("], "k": 3})", 200);
+  EXPECT_EQ(j["recommendations"].size(), 3u);
+  EXPECT_GT(j["purchases_before"].get<int>(), 0);
+  // Bad bodies.
+  EXPECT_EQ(post(R"({"customer": )", 400)["error"]["status"], 400) << "malformed JSON";
+  post("[1, 2]", 400);
+  post(R"({"k": 0})", 400);
+  post(R"({"k": "twelve"})", 400);
+  post(R"({"history": "0123"})", 400);
+  post(R"({"customer": {"age": "old"}})", 400);
+  post(R"({"history": ["0999999999"]})", 404);
+  post(R"({"customer_id": "nobody"})", 404);
+}
