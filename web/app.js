@@ -3,6 +3,10 @@
 //   #/customer/ID           profile, last purchases and recommendations, as pictures
 //   #/article/ID/tower|image  an article and the ones most similar to it
 //   #/report                the model report (evaluation charts and table)
+//   #/pick/PREFIX           search for PREFIX and pick the first customer found (what a person
+//                           does with the search box; the browser test starts here)
+// When a customer's recommendation pictures have all loaded, <body data-recommendation-images>
+// holds how many have a picture (naturalWidth > 0): the browser test reads it.
 "use strict";
 const K = 12;
 const $ = (id) => document.getElementById(id);
@@ -42,7 +46,8 @@ async function search() {
   try {
     const found = await get("/v1/customers?limit=20&q=" + encodeURIComponent(q));
     for (const c of found) {
-      list.append(el("li", { onclick: () => { location.hash = "#/customer/" + c.customer_id; } },
+      list.append(el("li", { "data-customer": c.customer_id,
+                             onclick: () => { location.hash = "#/customer/" + c.customer_id; } },
                      c.customer_id + "  (" + c.purchases + " purchases)"));
     }
     if (!found.length) list.append(el("li", {}, "no customer with purchases starts with that"));
@@ -68,7 +73,17 @@ async function showCustomer(id) {
       grid.append(card(r.article, el("div", {}, el("span", { class: "score" }, r.score.toFixed(3)), " ",
                                      el("span", { class: "src" }, r.sources.join(" + ")))));
     view.append(grid);
+    const imgs = [...grid.querySelectorAll("img")];
+    await Promise.all(imgs.map((i) => i.complete ? null : new Promise((ok) => { i.onload = ok; i.onerror = ok; })));
+    document.body.dataset.recommendationImages = String(imgs.filter((i) => i.naturalWidth > 0).length);
   } catch (e) { view.textContent = ""; view.append(el("p", { class: "error" }, e.message)); }
+}
+
+async function pick(prefix) {
+  $("q").value = prefix;
+  await search();
+  const first = $("matches").querySelector("li[data-customer]");
+  if (first) first.click();
 }
 
 async function showArticle(id, by) {
@@ -121,6 +136,7 @@ function route() {
   if (parts[0] === "customer" && parts[1]) showCustomer(parts[1]);
   else if (parts[0] === "article" && parts[1]) showArticle(parts[1], parts[2] === "image" ? "image" : "tower");
   else if (parts[0] === "report") showReport();
+  else if (parts[0] === "pick") pick(decodeURIComponent(parts[1] || ""));
   else view.textContent = "";
 }
 

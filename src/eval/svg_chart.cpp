@@ -56,7 +56,7 @@ std::string header(int w, int h, const std::string& title) {
 
 std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
                            const std::vector<ChartSeries>& series) {
-  const double W = 640, H = 360, L = 60, R = 170, T = 35, B = 45;
+  const double W = 700, H = 360, L = 60, R = 210, T = 35, B = 45;
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y1 = 0;
   for (auto& s : series)
     for (size_t i = 0; i < s.x.size(); ++i) {

@@ -14,7 +14,7 @@ struct ChartSeries {
   bool dashed = false;
 };
 
-/// A line chart with markers, axes with ticks, and a legend. 640 x 360 px.
+/// A line chart with markers, axes with ticks, and a legend. 700 x 360 px.
 std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
                            const std::vector<ChartSeries>& series);
 /// A horizontal bar chart: one bar per (label, value), the value printed at its end.

@@ -48,7 +48,10 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
   // Charts.
   for (const char* metric : {"ndcg", "recall"}) {
     std::vector<ChartSeries> s;
-    for (auto& [name, v] : rankings(m)) s.push_back(series_of(name, v, metric, ks, name.rfind("baseline", 0) == 0));
+    for (auto& [name, v] : rankings(m)) {
+      bool baseline = name.rfind("baseline: ", 0) == 0;  // dashed, named without the prefix
+      s.push_back(series_of(baseline ? name.substr(10) : name, v, metric, ks, baseline));
+    }
     write_file_atomic(dir + "/" + metric + "_by_k.svg",
                       svg_line_chart(std::string(metric) + "@K on the validation week", "K", metric, s));
   }

@@ -4,6 +4,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <regex>
 #include <thread>
 
@@ -251,4 +254,43 @@ TEST_F(Api, PostServesNewCustomersAndSessions) {
   post(R"({"customer": {"age": "old"}})", 400);
   post(R"({"history": ["0999999999"]})", 404);
   post(R"({"customer_id": "nobody"})", 404);
+}
+
+namespace {
+std::string run_capture(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+}  // namespace
+
+// The web page in headless Chromium (Debian's chromium, from scripts/install-deps): it picks a
+// customer with the page's own search, waits for the recommendation pictures, and checks that
+// all 12 have loaded (naturalWidth > 0, reported by the page in data-recommendation-images).
+// The screenshot is left in test-artifacts/web_page.png under the test's working folder.
+TEST_F(Api, BrowserShowsTwelveRecommendationPictures) {
+  const std::string chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium))
+    GTEST_SKIP() << "chromium is not installed (scripts/install-deps installs it)";
+  test::TempDir profile;
+  const std::string url = "http://127.0.0.1:" + std::to_string(port_) + "/#/pick/" + customer_.substr(0, 3);
+  const std::string flags = " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" + profile.str() +
+                            " --virtual-time-budget=20000 --window-size=1280,1800 ";
+  std::string dom = run_capture(chromium + flags + "--dump-dom '" + url + "' 2>/dev/null");
+  ASSERT_NE(dom.find("id=\"recommendations\""), std::string::npos) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("data-recommendation-images=\"12\""), std::string::npos) << "12 pictures with naturalWidth > 0\n"
+                                                                              << dom.substr(0, 3000);
+  EXPECT_NE(dom.find(customer_.substr(0, 16)), std::string::npos) << "the picked customer is shown";
+  std::filesystem::create_directories("test-artifacts");
+  std::string png = std::filesystem::absolute("test-artifacts/web_page.png").string();
+  std::filesystem::remove(png);
+  run_capture(chromium + flags + "--screenshot=" + png + " '" + url + "' 2>/dev/null");
+  ASSERT_TRUE(std::filesystem::exists(png)) << "no screenshot";
+  EXPECT_GT(std::filesystem::file_size(png), 10000u);
+  std::cout << "screenshot: " << png << "\n";
 }
