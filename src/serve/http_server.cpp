@@ -47,6 +47,9 @@ HttpServer::HttpServer(ServerConfig c, Loader loader)
   const int threads = resolve_threads(c_.threads);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(std::max(2, threads * 2))); };
   http_->set_payload_max_length(c_.max_body);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle and the client's
+  // delayed ACK add 40 ms to every keep-alive request (measured with wrk).
+  http_->set_tcp_nodelay(true);
   routes();
 }
 
