@@ -7,9 +7,9 @@
 
 #include "cli.h"
 #include "core/parallel.h"
+#include "data/ingest.h"
 #include "image/embed_stage.h"
 #include "model/trained_model.h"
-#include "recommend/evaluate_stage.h"
 #include "serve/http_server.h"
 
 namespace fr::cli {
@@ -18,14 +18,8 @@ namespace {
 /// The pictures: --images, else [embed] images, else images/ beside the ingested CSVs.
 std::string images_folder(const Workspace& ws, const std::string& given) {
   if (!given.empty()) return given;
-  auto e = ws.entry("dataset");
-  if (!e.is_null() && e.contains("inputs"))
-    for (auto& [key, v] : e["inputs"].items()) {
-      std::filesystem::path p(key.rfind("file:", 0) == 0 ? key.substr(5) : key);
-      if (p.filename() == "transactions_train.csv" && std::filesystem::is_directory(p.parent_path() / "images"))
-        return (p.parent_path() / "images").string();
-    }
-  return "";
+  std::string dir = ingested_folder(ws);
+  return !dir.empty() && std::filesystem::is_directory(dir + "/images") ? dir + "/images" : "";
 }
 }  // namespace
 

@@ -365,4 +365,14 @@ std::string format_ingest_summary(const nlohmann::json& s) {
   return o.str();
 }
 
+std::string ingested_folder(const Workspace& ws) {
+  auto e = ws.entry(kDatasetArtifact);
+  if (e.is_null() || !e.contains("inputs")) return "";
+  for (auto& [key, v] : e["inputs"].items()) {
+    std::filesystem::path p(key.rfind("file:", 0) == 0 ? key.substr(5) : key);
+    if (p.filename() == "transactions_train.csv") return p.parent_path().string();
+  }
+  return "";
+}
+
 }  // namespace fr

@@ -40,4 +40,8 @@ IngestOutcome run_ingest(const Workspace& ws, const IngestConfig& c, int threads
 /// The human-readable summary printed at the end of an ingest.
 std::string format_ingest_summary(const nlohmann::json& summary);
 
+/// The folder holding the transactions_train.csv that the workspace's dataset was ingested
+/// from (from the manifest's recorded inputs), or "" when unknown.
+std::string ingested_folder(const Workspace& ws);
+
 }  // namespace fr

@@ -18,6 +18,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "data/dataset.h"
+#include "data/ingest.h"
 #include "data/parse.h"
 #include "eval/metric_table.h"
 #include "eval/metrics.h"
@@ -87,15 +88,10 @@ struct Tables {
 }  // namespace
 
 std::string find_truth_file(const Workspace& ws) {
-  auto e = ws.entry(kDatasetArtifact);
-  if (e.is_null() || !e.contains("inputs")) return "";
-  for (auto& [key, v] : e["inputs"].items()) {
-    std::filesystem::path p(key.rfind("file:", 0) == 0 ? key.substr(5) : key);
-    if (p.filename() != "transactions_train.csv") continue;
-    auto truth = p.parent_path() / "truth" / "truth.frc";
-    if (std::filesystem::exists(truth)) return truth.string();
-  }
-  return "";
+  std::string dir = ingested_folder(ws);
+  if (dir.empty()) return "";
+  std::string truth = dir + "/truth/truth.frc";
+  return std::filesystem::exists(truth) ? truth : "";
 }
 
 nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const RecommendConfig& rc, int threads) {
