@@ -9,7 +9,8 @@
 using fr::test::run_cli;
 
 TEST(Cli, HelpEverywhere) {
-  for (std::string sub : {"", "ingest", "config", "synth", "stats", "info"}) {
+  for (std::string sub : {"", "ingest", "config", "synth", "stats", "info", "split", "features", "embed-images",
+                          "train", "index", "recommend", "evaluate", "run", "serve"}) {
     auto r = run_cli(sub + " --help");
     EXPECT_EQ(r.code, 0) << sub;
     EXPECT_NE(r.out.find("--workspace"), std::string::npos) << r.out;
