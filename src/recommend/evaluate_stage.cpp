@@ -133,8 +133,8 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
     std::vector<int32_t> cust;
     for (size_t i = b * batch; i < std::min(picked.size(), (b + 1) * batch); ++i)
       cust.push_back(vt.customers[picked[i]]);
-    auto recs = rec.recommend(cust);
-    auto emb = rec.embed(cust);
+    std::vector<float> emb;  // every evaluated customer is known: one row each, in order
+    auto recs = rec.recommend(cust, &emb);
     const size_t dim = size_t(model.dim());
     for (size_t q = 0; q < cust.size(); ++q) {
       const int32_t cu = cust[q];

@@ -51,21 +51,46 @@ std::vector<float> Recommender::embed(std::span<const int32_t> customers) const 
 
 std::vector<float> Recommender::score(int32_t customer, std::span<const float> emb,
                                       std::span<const int32_t> articles) const {
-  const int64_t dim = model_.dim();
+  return score(customer, {}, data_.dataset().age[size_t(customer)], emb, articles);
+}
+
+std::vector<float> Recommender::score(int32_t customer, std::span<const PairFeaturizer::SessionItem> session, float age,
+                                      std::span<const float> emb, std::span<const int32_t> articles) const {
+  const size_t dim = size_t(model_.dim()), n = articles.size();
+  if (n == 0) return {};
   auto art = model_.article_embeddings();
-  std::vector<float> ce(articles.size() * size_t(dim)), ae(articles.size() * size_t(dim)),
-      pair(articles.size() * kPairInputDim);
+  std::vector<float> ce(n * dim), ae(n * dim), pair(n * kPairInputDim);
   float raw[PairFeaturizer::kDim];
-  for (size_t i = 0; i < articles.size(); ++i) {
-    std::memcpy(&ce[i * size_t(dim)], emb.data(), size_t(dim) * sizeof(float));
-    std::memcpy(&ae[i * size_t(dim)], &art[size_t(articles[i]) * size_t(dim)], size_t(dim) * sizeof(float));
-    data_.pairs().compute(customer, articles[i], raw);
+  for (size_t i = 0; i < n; ++i) {
+    std::memcpy(&ce[i * dim], emb.data(), dim * sizeof(float));
+    std::memcpy(&ae[i * dim], &art[size_t(articles[i]) * dim], dim * sizeof(float));
+    data_.pairs().compute(customer, session, age, articles[i], raw);
     pair_input(raw, &pair[i * kPairInputDim]);
   }
   return model_.rank(ce, ae, pair);
 }
 
-std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> customers) const {
+void Recommender::finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session,
+                         float age, std::span<const float> emb) const {
+  if (c_.exclude_bought) {
+    std::vector<int32_t> bought(session.begin(), session.end());
+    if (customer >= 0)
+      for (uint32_t row : data_.purchases(customer)) bought.push_back(data_.dataset().tx_article[row]);
+    std::sort(bought.begin(), bought.end());
+    auto keep = [&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); };
+    cand.filter(keep);
+    std::erase_if(r.retrieval, [&](int32_t a) { return !keep(a); });
+  }
+  std::vector<PairFeaturizer::SessionItem> items;
+  for (int32_t a : session) items.push_back({a, data_.pairs().mean_price(a)});
+  std::vector<float> p = score(customer, items, age, emb, cand.articles());
+  for (size_t j = 0; j < cand.size(); ++j) r.candidates.push_back({cand.articles()[j], p[j], cand.sources()[j]});
+  std::stable_sort(r.candidates.begin(), r.candidates.end(),
+                   [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
+}
+
+std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> customers,
+                                                   std::vector<float>* embeddings) const {
   std::vector<Recommendation> out(customers.size());
   std::vector<int32_t> known;
   std::vector<size_t> known_at;
@@ -97,20 +122,10 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
       cand.add(int32_t(a), kSourceTower);
     }
     add_source_candidates(data_, cu, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
-    if (c_.exclude_bought) {
-      std::vector<int32_t> bought;
-      for (uint32_t row : data_.purchases(cu)) bought.push_back(data_.dataset().tx_article[row]);
-      std::sort(bought.begin(), bought.end());
-      auto keep = [&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); };
-      cand.filter(keep);
-      std::erase_if(r.retrieval, [&](int32_t a) { return !keep(a); });
-    }
-    std::vector<float> p =
-        score(cu, std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)), cand.articles());
-    for (size_t j = 0; j < cand.size(); ++j) r.candidates.push_back({cand.articles()[j], p[j], cand.sources()[j]});
-    std::stable_sort(r.candidates.begin(), r.candidates.end(),
-                     [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
+    finish(r, cand, cu, {}, data_.dataset().age[size_t(cu)],
+           std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)));
   }
+  if (embeddings) *embeddings = std::move(emb);
   return out;
 }
 
@@ -162,31 +177,7 @@ Recommendation Recommender::recommend(const CustomerProfile& p) const {
     const auto& pop = data_.age_popular_for(p.age);
     for (size_t j = 0; j < std::min(pop.size(), size_t(c_.popular)); ++j) cand.add(pop[j], kSourcePopular);
   }
-  if (c_.exclude_bought) {
-    std::vector<int32_t> bought(p.session);
-    if (p.customer >= 0)
-      for (uint32_t row : data_.purchases(p.customer)) bought.push_back(d.tx_article[row]);
-    std::sort(bought.begin(), bought.end());
-    cand.filter([&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); });
-  }
-  std::vector<PairFeaturizer::SessionItem> session;
-  for (int32_t a : p.session) session.push_back({a, data_.pairs().mean_price(a)});
-  const int64_t dim = model_.dim();
-  auto art = model_.article_embeddings();
-  const size_t n = cand.size();
-  std::vector<float> ce(n * size_t(dim)), ae(n * size_t(dim)), pair(n * kPairInputDim);
-  float raw[PairFeaturizer::kDim];
-  for (size_t i = 0; i < n; ++i) {
-    const int32_t a = cand.articles()[i];
-    std::copy(emb.begin(), emb.end(), ce.begin() + long(i * size_t(dim)));
-    std::copy_n(&art[size_t(a) * size_t(dim)], dim, ae.begin() + long(i * size_t(dim)));
-    data_.pairs().compute(p.customer, session, p.age, a, raw);
-    pair_input(raw, &pair[i * kPairInputDim]);
-  }
-  std::vector<float> prob = n ? model_.rank(ce, ae, pair) : std::vector<float>();
-  for (size_t i = 0; i < n; ++i) r.candidates.push_back({cand.articles()[i], prob[i], cand.sources()[i]});
-  std::stable_sort(r.candidates.begin(), r.candidates.end(),
-                   [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
+  finish(r, cand, p.customer, p.session, p.age, emb);
   return r;
 }
 

@@ -55,7 +55,9 @@ class Recommender {
 
   /// One Recommendation per customer, in order. Thread-safe; a call embeds its customers in
   /// one batch, so callers pass a few hundred at a time.
-  std::vector<Recommendation> recommend(std::span<const int32_t> customers) const;
+  /// embeddings, when given, receives the known customers' embeddings [n_known, dim] in order.
+  std::vector<Recommendation> recommend(std::span<const int32_t> customers,
+                                        std::vector<float>* embeddings = nullptr) const;
   /// One described customer: the tower on the given row and the session (newest first) then the
   /// customer's purchases; session articles join the repurchase and co-purchase sources and the
   /// pair features.
@@ -64,8 +66,14 @@ class Recommender {
   std::vector<float> embed(std::span<const int32_t> customers) const;
   /// Ranker probabilities of articles for one known customer with embedding emb [dim].
   std::vector<float> score(int32_t customer, std::span<const float> emb, std::span<const int32_t> articles) const;
+  /// The same with session purchases and an age (customer -1: no purchases in the data).
+  std::vector<float> score(int32_t customer, std::span<const PairFeaturizer::SessionItem> session, float age,
+                           std::span<const float> emb, std::span<const int32_t> articles) const;
 
  private:
+  /// Drops bought articles (with exclude_bought), scores the candidates, sorts them into r.
+  void finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session, float age,
+              std::span<const float> emb) const;
   const TrainedModel& model_;
   const ItemIndex& index_;
   const AsOfData& data_;
