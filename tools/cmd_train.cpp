@@ -38,6 +38,11 @@ void register_train(Cli& cli) {
   cli.bind(sub, "--schedule", "train.schedule", "cosine (after warmup) or constant")
       ->check(CLI::IsMember({"cosine", "constant"}));
   cli.bind(sub, "--temperature", "train.temperature", "Softmax temperature of the retrieval loss");
+  cli.bind(sub, "--popularity-bias", "train.popularity_bias",
+           "true: retrieval score = towers' dot / temperature + a learned term of the article's recent sales");
+  cli.bind(sub, "--mask-history-columns", "train.mask_history_columns",
+           "Feature columns summed up to the split that the towers leave out: none, articles or all")
+      ->check(CLI::IsMember({"none", "articles", "all"}));
   cli.bind(sub, "--extra-negatives", "train.extra_negatives", "Extra negatives per batch");
   cli.bind(sub, "--rank-weight", "train.rank_weight", "Weight of the ranking loss in joint mode");
   cli.bind(sub, "--hard-negatives", "train.hard_negatives", "Hard negatives per ranking positive");

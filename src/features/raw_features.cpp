@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -315,6 +316,22 @@ RawTable article_features(const Dataset& d, const Split& s, int threads) {
     for (size_t a = 0; a < n; ++a) id.values[a] = std::to_string(d.article_id[a]);
   }
   return t;
+}
+
+bool is_history_column(const std::string& name) {
+  static const std::set<std::string> names = {
+      // customer_features
+      "purchases", "purchase_days_per_week", "spend_total", "spend_mean", "spend_std", "spend_median", "purchases_7d",
+      "spend_7d", "purchases_30d", "spend_30d", "days_since_first", "days_since_last", "active_weeks", "online_share",
+      "price_level",
+      // article_features
+      "sales", "unique_customers", "sales_7d", "unique_customers_7d", "sales_30d", "unique_customers_30d", "trend_7d",
+      "days_since_first_sale"};
+  if (name.starts_with("share_")) return true;
+  const std::string_view suffix = "_missing";
+  std::string base = name;
+  if (base.ends_with(suffix)) base.resize(base.size() - suffix.size());
+  return names.contains(base);
 }
 
 }  // namespace fr

@@ -41,6 +41,13 @@ RawTable customer_features(const Dataset& d, const Split& s, int threads);
 /// Article features: popularity and trend, prices, first sale, every categorical column.
 RawTable article_features(const Dataset& d, const Split& s, int threads);
 
+/// Whether a transformed column (FeatureTransform::column_names(): "sales_7d",
+/// "spend_mean_missing", "share_index_group_name=Sport", ...) sums up purchases of a window
+/// that ends on the split's first validation day: customers' behaviour and articles' sales.
+/// False for metadata and prices. Such a column describes a purchase a year before the split
+/// with what happened after it (see TrainConfig::mask_history_columns).
+bool is_history_column(const std::string& name);
+
 /// Training rows grouped by customer (or article): entry k of group g is row rows[k] for
 /// k in [offsets[g], offsets[g + 1]), in file (time) order.
 struct GroupedRows {

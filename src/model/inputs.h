@@ -51,6 +51,8 @@ struct RetrievalBatchData {
   CustomerInputs customers;  ///< [B]
   ArticleInputs articles;    ///< [B + N]
   std::vector<float> log_q;  ///< [B + N] log sampling probability of each article
+  /// [B] the popularity week (TrainData::pop_week) of each row's purchase day.
+  std::vector<int64_t> row_week;
   /// Accidental hits: (row i, column j != i) where candidate j is row i's positive article.
   std::vector<int64_t> hit_rows, hit_cols;
 };

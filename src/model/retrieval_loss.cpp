@@ -16,6 +16,7 @@ torch::Tensor retrieval_logits(const RetrievalBatch& b, double temperature) {
   const double inf = std::numeric_limits<float>::infinity();
   auto logits = b.log_q.defined() ? torch::addmm(b.log_q.neg().unsqueeze(0), b.query / temperature, b.candidate.t())
                                   : torch::matmul(b.query / temperature, b.candidate.t());
+  if (b.offset.defined()) logits = logits + b.offset;
   // Row i's positive is candidate i; any other column holding the same article is masked.
   if (b.hit_rows.defined()) return logits.index_put_({b.hit_rows, b.hit_cols}, torch::tensor(-inf));
   auto same = b.candidate_ids.slice(0, 0, B).unsqueeze(1).eq(b.candidate_ids.unsqueeze(0));  // [B, B + N]

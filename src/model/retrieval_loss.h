@@ -20,6 +20,8 @@ struct RetrievalBatch {
   /// Optional: the accidental hits as (row, column) index lists, found by the data loader;
   /// undefined = found here by comparing candidate_ids (a [B, B + N] comparison).
   torch::Tensor hit_rows, hit_cols;
+  /// Optional [B, B + N]: added to the logits after the temperature (the popularity term).
+  torch::Tensor offset;
 };
 
 /// Mean over the batch of -log softmax(logits)[i][i]. log_q may be undefined (no correction).

@@ -37,6 +37,7 @@ CustomerTowerImpl::CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_
   std::vector<int64_t> columns = card;
   if (id_buckets > 0) columns.push_back(id_buckets);
   index_emb = register_module("index", FusedEmbedding(columns, c));
+  x_mask = register_buffer("x_mask", torch::ones({dense_dim}));
   int64_t in = dense_dim + int64_t(columns.size()) * c.index_dim;
   if (c.n_articles > 0) {
     hist_emb = register_module("history", embedding(c.n_articles + 1, c));  // row 0 = none
@@ -47,7 +48,7 @@ CustomerTowerImpl::CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_
 
 torch::Tensor CustomerTowerImpl::forward(torch::Tensor x, torch::Tensor idx, torch::Tensor id, torch::Tensor hist,
                                          torch::Tensor hist_w) {
-  std::vector<torch::Tensor> parts = {x};
+  std::vector<torch::Tensor> parts = {x * x_mask};
   if (id_buckets > 0) idx = torch::cat({idx, id.remainder(id_buckets).unsqueeze(1)}, 1);
   if (index_emb->columns > 0) parts.push_back(index_emb->forward(idx));
   if (hist_emb) {
@@ -63,11 +64,22 @@ torch::Tensor CustomerTowerImpl::forward(torch::Tensor x, torch::Tensor idx, tor
 
 ArticleTowerImpl::ArticleTowerImpl(int64_t dense_dim, const std::vector<int64_t>& card, const TowerConfig& c) {
   index_emb = register_module("index", FusedEmbedding(card, c));
+  x_mask = register_buffer("x_mask", torch::ones({dense_dim}));
   mlp = register_module("mlp", Mlp(dense_dim + int64_t(card.size()) * c.index_dim, c.hidden, c.dim));
+  if (c.popularity_bias) {
+    pop = register_module("pop", torch::nn::Linear(torch::nn::LinearOptions(kArticleDynamic, 1).bias(false)));
+    torch::NoGradGuard g;
+    pop->weight.zero_();  // starts as no term at all; the first steps learn its weights
+  }
+}
+
+torch::Tensor ArticleTowerImpl::popularity(torch::Tensor dyn) {
+  if (!pop) return {};
+  return pop->forward(dyn).squeeze(-1);
 }
 
 torch::Tensor ArticleTowerImpl::forward(torch::Tensor x, torch::Tensor idx) {
-  std::vector<torch::Tensor> parts = {x};
+  std::vector<torch::Tensor> parts = {x * x_mask};
   if (index_emb->columns > 0) parts.push_back(index_emb->forward(idx));
   return torch::nn::functional::normalize(mlp->forward(torch::cat(parts, 1)),
                                           torch::nn::functional::NormalizeFuncOptions().dim(1));
@@ -91,7 +103,8 @@ nlohmann::json ModelShape::to_json() const {
           {"hidden", tower.hidden},
           {"index_dim", tower.index_dim},
           {"id_buckets", tower.id_buckets},
-          {"n_articles", tower.n_articles}};
+          {"n_articles", tower.n_articles},
+          {"popularity_bias", tower.popularity_bias}};
 }
 
 ModelShape ModelShape::from_json(const nlohmann::json& j) {
@@ -106,6 +119,7 @@ ModelShape ModelShape::from_json(const nlohmann::json& j) {
   s.tower.index_dim = j.at("index_dim");
   s.tower.id_buckets = j.at("id_buckets");
   s.tower.n_articles = j.at("n_articles");
+  s.tower.popularity_bias = j.value("popularity_bias", false);
   return s;
 }
 

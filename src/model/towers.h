@@ -8,6 +8,11 @@
 //     hist_w: their time weights. Returns [B, dim], L2-normalised.
 //   ArticleTower::forward(x [B, da] f32, idx [B, ka] i64) -> [B, dim], L2-normalised. The article
 //     id and its high-cardinality categories are among idx; the image PCA is among x.
+//   ArticleTower::popularity(dyn [..., kArticleDynamic] f32) -> [...]: the popularity term of the
+//     retrieval score, a linear function of an article's day-dependent inputs (inputs.h).
+//     Retrieval score = customer . article / temperature + popularity(article's inputs as of the
+//     day). The towers then learn taste, and the term follows popularity as it drifts week to
+//     week, which an article-id embedding cannot (it learns the average over the whole window).
 //   Ranker::forward(c [B, dim], a [B, dim], pair [B, p] f32) -> [B] logits (sigmoid = P(buy)).
 #include <torch/torch.h>
 
@@ -26,6 +31,7 @@ struct TowerConfig {
   int64_t id_buckets = 1 << 18;  ///< hashed customer-id embedding rows (0 = no id embedding)
   int64_t n_articles = 0;        ///< rows of the history embedding
   bool sparse = true;            ///< embeddings give sparse gradients (see SparseAdam)
+  bool popularity_bias = false;  ///< the article tower's popularity term (see popularity())
 };
 
 /// Linear -> LayerNorm -> ReLU, twice, then Linear to dim.
@@ -52,6 +58,7 @@ struct CustomerTowerImpl : torch::nn::Module {
   CustomerTowerImpl(int64_t dense_dim, const std::vector<int64_t>& cardinalities, const TowerConfig& c);
   torch::Tensor forward(torch::Tensor x, torch::Tensor idx, torch::Tensor id, torch::Tensor hist, torch::Tensor hist_w);
   FusedEmbedding index_emb{nullptr};  ///< the index columns, then the hashed id (when id_buckets > 0)
+  torch::Tensor x_mask;               ///< [dense] buffer: x is multiplied by it (0 = a column left out)
   torch::nn::Embedding hist_emb{nullptr};
   Mlp mlp{nullptr};
   int64_t id_buckets;
@@ -61,8 +68,12 @@ TORCH_MODULE(CustomerTower);
 struct ArticleTowerImpl : torch::nn::Module {
   ArticleTowerImpl(int64_t dense_dim, const std::vector<int64_t>& cardinalities, const TowerConfig& c);
   torch::Tensor forward(torch::Tensor x, torch::Tensor idx);
+  /// Undefined when the tower has no popularity term.
+  torch::Tensor popularity(torch::Tensor dyn);
   FusedEmbedding index_emb{nullptr};
+  torch::Tensor x_mask;  ///< [dense] buffer: x is multiplied by it (0 = a column left out)
   Mlp mlp{nullptr};
+  torch::nn::Linear pop{nullptr};  ///< kArticleDynamic -> 1, no bias (a constant cancels in a softmax)
 };
 TORCH_MODULE(ArticleTower);
 

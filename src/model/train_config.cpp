@@ -11,6 +11,8 @@ void validate(const TrainConfig& c) {
   if (c.schedule != "cosine" && c.schedule != "constant") fail("schedule", "must be cosine or constant");
   if (c.extra_negative_sampling != "uniform" && c.extra_negative_sampling != "popularity")
     fail("extra_negative_sampling", "must be uniform or popularity");
+  if (c.mask_history_columns != "none" && c.mask_history_columns != "articles" && c.mask_history_columns != "all")
+    fail("mask_history_columns", "must be none, articles or all");
   if (c.epochs < 1) fail("epochs", "must be at least 1");
   if (c.rank_batch_size < 1) fail("rank_batch_size", "must be at least 1");
   if (c.batch_size < 2) fail("batch_size", "must be at least 2 (in-batch negatives)");

@@ -18,9 +18,14 @@ struct TrainConfig {
   // Model shape.
   int64_t dim = 64;  ///< embedding size of both towers
   int64_t hidden = 64;
-  int64_t index_dim = 16;         ///< size of each categorical / id embedding
-  int64_t id_buckets = 262144;    ///< hashed customer-id embedding rows (0 = none)
-  int64_t history = 8;            ///< recent purchases pooled by the customer tower
+  int64_t index_dim = 16;       ///< size of each categorical / id embedding
+  int64_t id_buckets = 262144;  ///< hashed customer-id embedding rows (0 = none)
+  int64_t history = 8;          ///< recent purchases pooled by the customer tower
+  /// Feature columns the towers leave out: those that sum up purchases up to the split
+  /// (is_history_column) of none, the articles (sales, trend: for a purchase months before the
+  /// split they tell what happened after it; the day-aware inputs carry them as of each
+  /// purchase's day) or all (customers' behaviour and shares too; history pooling carries it).
+  std::string mask_history_columns = "articles";
   double history_half_life = 30;  ///< days
   // Optimisation.
   int64_t batch_size = 1024;
@@ -33,9 +38,13 @@ struct TrainConfig {
   // Retrieval loss.
   double temperature = 0.05;
   bool logq = true;
+  /// A learned popularity term in the retrieval score: a linear function of the article's
+  /// kArticleDynamic inputs (recent sales, trend, age) as of the week the purchase falls in,
+  /// added to the logits, so the towers learn taste and popularity may drift (see towers.h).
+  bool popularity_bias = true;
   int64_t extra_negatives = 0;                      ///< extra negatives per batch
   std::string extra_negative_sampling = "uniform";  ///< uniform | popularity
-  int64_t retrieval_days = 14;                      ///< >0: train retrieval on the last N training days only
+  int64_t retrieval_days = 90;                      ///< >0: train retrieval on the last N training days only
   // Ranking.
   double rank_weight = 1.0;       ///< joint loss = retrieval + rank_weight * BCE
   int64_t rank_batch_size = 256;  ///< ranking pairs per step (joint) or per batch (staged)
@@ -53,12 +62,13 @@ struct TrainConfig {
 };
 // JSON with every field; a missing key keeps its default.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, mode, epochs, rank_epochs, patience, max_examples, dim,
-                                                hidden, index_dim, id_buckets, history, history_half_life, batch_size,
-                                                optimizer, lr, weight_decay, schedule, warmup_steps, clip_norm,
-                                                temperature, logq, extra_negatives, extra_negative_sampling,
-                                                retrieval_days, rank_weight, rank_batch_size, rank_days, rank_negatives,
-                                                hard_negatives, hard_pool, mine_sources, eval_customers, candidates,
-                                                seed, loader_threads, checkpoint_every)
+                                                hidden, index_dim, id_buckets, history, mask_history_columns,
+                                                history_half_life, batch_size, optimizer, lr, weight_decay, schedule,
+                                                warmup_steps, clip_norm, temperature, logq, popularity_bias,
+                                                extra_negatives, extra_negative_sampling, retrieval_days, rank_weight,
+                                                rank_batch_size, rank_days, rank_negatives, hard_negatives, hard_pool,
+                                                mine_sources, eval_customers, candidates, seed, loader_threads,
+                                                checkpoint_every)
 
 /// Throws UsageError naming the first bad field.
 void validate(const TrainConfig& c);

@@ -103,6 +103,16 @@ TrainData::TrainData(const Workspace& ws, const TrainConfig& c, int threads)
       }
     });
   }
+  if (c.popularity_bias) {
+    int32_t first = split_.val_start;
+    for (int32_t day : art_days_) first = std::min(first, day);
+    pop_weeks_ = (split_.val_start - first + 6) / 7 + 1;
+    pop_table_.resize(size_t(pop_weeks_) * na * kArticleDynamic);
+    parallel_for(size_t(pop_weeks_), threads_, [&](size_t w) {
+      const int32_t start = split_.val_start - 7 * int32_t(pop_weeks_ - 1 - int64_t(w));
+      for (size_t a = 0; a < na; ++a) fill_dynamic(int32_t(a), start, &pop_table_[(w * na + a) * kArticleDynamic]);
+    });
+  }
   const int32_t first_day = c.retrieval_days > 0 ? split_.val_start - int32_t(c.retrieval_days) : INT32_MIN;
   std::vector<double> sales(na, 0);
   for (size_t cu = 0; cu < nc; ++cu)
@@ -242,6 +252,13 @@ void TrainData::fill_customers(std::span<const int32_t> customers, int32_t as_of
   for (size_t i = 0; i < customers.size(); ++i) fill_customer_row(i, customers[i], as_of_day, rows, out);
 }
 
+int64_t TrainData::pop_week(int32_t day) const {
+  // Week w covers [val_start - 7 * (W - 1 - w), + 7): floor division of the days from val_start.
+  const int32_t rel = day - split_.val_start;
+  const int64_t w = pop_weeks_ - 1 + int64_t(rel >= 0 ? rel / 7 : -((-rel + 6) / 7));
+  return std::clamp<int64_t>(w, 0, pop_weeks_ - 1);
+}
+
 void TrainData::fill_dynamic(int32_t article, int32_t day, float* out) const {
   auto begin = art_days_.begin() + long(art_offsets_[size_t(article)]);
   auto end = art_days_.begin() + long(art_offsets_[size_t(article) + 1]);
@@ -288,6 +305,10 @@ TrainBatch TrainData::make_batch(int64_t epoch, int64_t b, int64_t step, bool wi
     arts[i] = d_.tx_article[row];
     days[i] = d_.tx_day[row];
     fill_customer_row(i, ex_cust_[e], d_.tx_day[row], cust_, r.customers);  // history before that day
+  }
+  if (c_.popularity_bias) {
+    r.row_week.resize(B);
+    for (size_t i = 0; i < B; ++i) r.row_week[i] = pop_week(days[i]);
   }
   if (N > 0) {
     std::mt19937_64 rng(seed_of(c_.seed, 2, epoch, b));

@@ -100,6 +100,14 @@ class TrainData {
   const std::vector<int32_t>& rank_customers() const { return rank_cust_id_; }
   const std::vector<int32_t>& rank_articles() const { return rank_art_id_; }
   const std::vector<float>& rank_labels() const { return rank_label_; }
+  /// The popularity term's inputs by week. Weeks end on the first validation day: week w
+  /// (0 <= w <= pop_weeks() - 1) starts on val_start - 7 * (pop_weeks() - 1 - w), so the last
+  /// week is the validation week and the rank window starts a week. pop_table() is
+  /// [pop_weeks(), n_articles, kArticleDynamic]: each article's day-dependent inputs as of its
+  /// week's first day. pop_week(day) is the week a day falls in (days before week 0: week 0).
+  const std::vector<float>& pop_table() const { return pop_table_; }
+  int64_t pop_weeks() const { return pop_weeks_; }
+  int64_t pop_week(int32_t day) const;
   /// An article drawn by training sales.
   int32_t draw_popular(std::mt19937_64& rng) const;
   size_t rank_batches() const;
@@ -145,12 +153,14 @@ class TrainData {
   ValidationTruth truth_, rank_truth_;
   Artifact features_;
   FeatureRows cust_, art_, rank_cust_, rank_art_;
-  GroupedRows by_customer_;                          // training rows, time order
-  std::vector<uint64_t> art_offsets_;                // [n_articles + 1] into art_days_
-  std::vector<int32_t> art_days_;                    // each article's training sale days, ascending
-  std::vector<uint32_t> ex_pos_;                     // retrieval examples: positions in by_customer_.rows
-  std::vector<int32_t> ex_cust_;                     // their customers
-  std::vector<float> log_q_;                         // [n_articles]
+  GroupedRows by_customer_;            // training rows, time order
+  std::vector<uint64_t> art_offsets_;  // [n_articles + 1] into art_days_
+  std::vector<int32_t> art_days_;      // each article's training sale days, ascending
+  std::vector<uint32_t> ex_pos_;       // retrieval examples: positions in by_customer_.rows
+  std::vector<int32_t> ex_cust_;       // their customers
+  std::vector<float> log_q_;           // [n_articles]
+  std::vector<float> pop_table_;       // see pop_table()
+  int64_t pop_weeks_ = 0;
   std::vector<double> popularity_cum_;               // cumulative training sales, for popular draws
   std::vector<int32_t> rank_cust_id_, rank_art_id_;  // ranking pairs
   std::vector<float> rank_label_, rank_raw_;         // labels, raw pair features [n, kDim]

@@ -44,6 +44,9 @@ TrainedModel TrainedModel::load(const std::string& path, int threads) {
     throw ArtifactError(path, "article_embeddings has " + std::to_string(emb.size()) + " values, expected " +
                                   std::to_string(impl->shape.tower.n_articles) + " x " +
                                   std::to_string(impl->shape.tower.dim));
+  if (impl->art.column<float>("retrieval_articles").size() !=
+      size_t(impl->shape.tower.n_articles * (impl->shape.tower.dim + 1)))
+    throw ArtifactError(path, "retrieval_articles does not match article_embeddings: train again");
   return TrainedModel(std::move(impl));
 }
 
@@ -54,6 +57,20 @@ int64_t TrainedModel::n_articles() const { return impl_->shape.tower.n_articles;
 const nlohmann::json& TrainedModel::meta() const { return impl_->art.meta(); }
 std::span<const float> TrainedModel::article_embeddings() const {
   return impl_->art.column<float>("article_embeddings");
+}
+
+std::span<const float> TrainedModel::retrieval_articles() const {
+  return impl_->art.column<float>("retrieval_articles");
+}
+
+std::vector<float> TrainedModel::retrieval_queries(std::span<const float> embeddings, bool with_popularity) const {
+  const size_t d = size_t(dim()), n = embeddings.size() / d;
+  std::vector<float> out(n * (d + 1));
+  for (size_t i = 0; i < n; ++i) {
+    std::copy_n(&embeddings[i * d], d, &out[i * (d + 1)]);
+    out[i * (d + 1) + d] = with_popularity ? 1.f : 0.f;
+  }
+  return out;
 }
 
 std::vector<float> TrainedModel::embed_customers(const CustomerInputs& in) const {

@@ -3,8 +3,13 @@
 // recommend and serve. No torch in this header.
 //
 // model.frc sections: "article_embeddings" [n_articles, dim] f32 (L2-normalised, from the
-// article features as of the first validation day), "weights" u8 (libtorch archive of the
-// customer tower, article tower and ranker). meta: "shape" (ModelShape), "train" (its
+// article features as of the first validation day), "retrieval_articles" [n_articles, dim + 1]
+// f32 (each embedding, then temperature * its popularity term as of that day, 0 without one:
+// towers.h), "weights" u8 (libtorch archive of the customer tower, article tower and ranker).
+// The retrieval score of a customer embedding q is [q, 1] . retrieval_articles[a], which is
+// temperature * (q . a / temperature + popularity(a)): an inner-product index over
+// retrieval_articles finds the retrieval model's own top candidates, and [a, 0] queries give
+// the plain similarity of articles. meta: "shape" (ModelShape), "train" (its
 // TrainConfig), "as_of_day", "history", "history_half_life", the feature transforms and
 // column names, and the training curves.
 #include <cstdint>
@@ -35,6 +40,12 @@ class TrainedModel {
   const nlohmann::json& meta() const;
   /// [n_articles, dim]
   std::span<const float> article_embeddings() const;
+  /// dim + 1, and [n_articles, dim + 1]: see the top of this file.
+  int64_t retrieval_dim() const { return dim() + 1; }
+  std::span<const float> retrieval_articles() const;
+  /// [n, dim] embeddings -> [n, dim + 1] queries for an index over retrieval_articles():
+  /// with_popularity for customers, without it for article-to-article similarity.
+  std::vector<float> retrieval_queries(std::span<const float> embeddings, bool with_popularity) const;
   /// [in.n, dim] customer embeddings. Thread-safe.
   std::vector<float> embed_customers(const CustomerInputs& in) const;
   /// Ranker probabilities [n] for n (customer embedding, article embedding, pair input) rows:

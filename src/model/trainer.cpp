@@ -16,6 +16,7 @@
 #include "data/parse.h"
 #include "eval/metrics.h"
 #include "features/features_stage.h"
+#include "features/raw_features.h"
 #include "model/as_of_data.h"
 #include "model/batch_loader.h"
 #include "model/candidates.h"
@@ -50,6 +51,15 @@ void copy_weights(TwoStageModel& from, TwoStageModel& to) {
   torch::NoGradGuard g;
   auto src = from->parameters(), dst = to->parameters();
   for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+  auto sb = from->buffers(), db = to->buffers();
+  for (size_t i = 0; i < sb.size(); ++i) db[i].copy_(sb[i]);
+}
+
+/// Zeroes the mask's entries of history columns (is_history_column): the tower ignores them.
+void mask_columns(torch::Tensor mask, const nlohmann::json& names) {
+  torch::NoGradGuard g;
+  for (size_t i = 0; i < names.size(); ++i)
+    if (is_history_column(names[i].get<std::string>())) mask[int64_t(i)] = 0.f;
 }
 
 std::string archive_bytes(const std::function<void(torch::serialize::OutputArchive&)>& fill) {
@@ -70,10 +80,17 @@ class Trainer {
     shape_.pair_dim = int64_t(kPairInputDim);
     shape_.customer_cardinality = data_.customer_cardinality();
     shape_.article_cardinality = data_.article_cardinality();
-    shape_.tower = {c.dim, c.hidden, c.index_dim, c.id_buckets, data_.dataset().n_articles(), true};
+    shape_.tower = {c.dim, c.hidden, c.index_dim, c.id_buckets, data_.dataset().n_articles(), true, c.popularity_bias};
     model_ = TwoStageModel(shape_);
+    if (c.mask_history_columns == "all")
+      mask_columns(model_->customer->x_mask, data_.features_meta().at("customer_columns"));
+    if (c.mask_history_columns != "none")
+      mask_columns(model_->article->x_mask, data_.features_meta().at("article_columns"));
     best_ = TwoStageModel(shape_);
     copy_weights(model_, best_);
+    if (c.popularity_bias)
+      pop_tab_ = torch::from_blob(const_cast<float*>(data_.pop_table().data()),
+                                  {data_.pop_weeks(), data_.dataset().n_articles(), kArticleDynamic}, torch::kFloat);
     opt_ = std::make_unique<TrainOptimizer>(*model_, optimizer_config());
   }
 
@@ -102,6 +119,11 @@ class Trainer {
   void mine_hard_negatives(int64_t epoch);
   nlohmann::json evaluate(bool with_ranker);
   torch::Tensor all_article_embeddings(const FeatureRows& rows, int32_t day);
+  /// [n_articles] the popularity term as of `day`'s week (undefined without one).
+  torch::Tensor article_bias(int32_t day);
+  /// Retrieval scores [n, n_articles] of customer embeddings against every article embedded as
+  /// of `day`: customer . article / temperature + the article's popularity term.
+  torch::Tensor retrieval_scores(torch::Tensor q, torch::Tensor arts, int32_t day);
   bool end_epoch(nlohmann::json row, double figure);
   void export_model();
   void dump_inputs(const std::string& dir);
@@ -112,6 +134,7 @@ class Trainer {
   TrainData data_;
   std::unique_ptr<AsOfData> rank_as_of_;  // the other candidate sources as of the rank window
   ModelShape shape_;
+  torch::Tensor pop_tab_;  // [pop_weeks, n_articles, kArticleDynamic], a view of data_.pop_table()
   TwoStageModel model_{nullptr}, best_{nullptr};
   std::unique_ptr<TrainOptimizer> opt_, rank_opt_;
   State st_;
@@ -203,6 +226,17 @@ torch::Tensor Trainer::all_article_embeddings(const FeatureRows& rows, int32_t d
   return torch::cat(parts);
 }
 
+torch::Tensor Trainer::article_bias(int32_t day) {
+  if (!pop_tab_.defined()) return {};
+  return model_->article->popularity(pop_tab_[data_.pop_week(day)]);
+}
+
+torch::Tensor Trainer::retrieval_scores(torch::Tensor q, torch::Tensor arts, int32_t day) {
+  auto s = torch::matmul(q, arts.t()) / c_.temperature;
+  if (auto b = article_bias(day); b.defined()) s += b.unsqueeze(0);
+  return s;
+}
+
 void Trainer::mine_hard_negatives(int64_t epoch) {
   // The ranker's pairs from the candidates of the rank window's buyers as of the window's first
   // day, as the recommender makes them (the retrieval model's top hard_pool, plus the other
@@ -222,7 +256,9 @@ void Trainer::mine_hard_negatives(int64_t epoch) {
     size_t to = std::min(t.customers.size(), from + 1024);
     std::span<const int32_t> cs(t.customers.data() + from, to - from);
     data_.fill_customers(cs, data_.rank_split().val_start, data_.rank_customer_rows(), in);
-    auto top = std::get<1>(torch::matmul(model_->embed_customers(in), arts.t()).topk(pool, 1)).contiguous();
+    auto top =
+        std::get<1>(retrieval_scores(model_->embed_customers(in), arts, data_.rank_split().val_start).topk(pool, 1))
+            .contiguous();
     const int64_t* p = top.data_ptr<int64_t>();
     for (size_t i = from; i < to; ++i) {
       auto pos = t.of(i);
@@ -271,7 +307,7 @@ nlohmann::json Trainer::evaluate(bool with_ranker) {
     for (size_t i = from; i < to; ++i) cs.push_back(t.customers[eval[i]]);
     data_.fill_customers(cs, data_.split().val_start, data_.customer_rows(), in);
     auto q = model_->embed_customers(in);
-    auto top = std::get<1>(torch::matmul(q, arts.t()).topk(N, 1)).to(torch::kInt).contiguous();
+    auto top = std::get<1>(retrieval_scores(q, arts, data_.split().val_start).topk(N, 1)).to(torch::kInt).contiguous();
     const int32_t* p = top.data_ptr<int32_t>();
     const size_t m = cs.size();
     std::vector<float> order_logits;
@@ -398,6 +434,10 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
                           c_.logq ? wrap(r.log_q, {r.articles.n}) : torch::Tensor(),
                           wrap(r.hit_rows, {int64_t(r.hit_rows.size())}),
                           wrap(r.hit_cols, {int64_t(r.hit_cols.size())})};
+        if (pop_tab_.defined()) {
+          auto rows = wrap(r.row_week, {int64_t(r.row_week.size()), 1});
+          rb.offset = model_->article->popularity(pop_tab_.index({rows, rb.candidate_ids.unsqueeze(0)}));
+        }
         auto l_ret = in_batch_softmax_loss(rb, c_.temperature);
         auto loss = l_ret;
         if (b->rank.customers.n > 0) {
@@ -527,6 +567,11 @@ void Trainer::export_model() {
   torch::NoGradGuard g;
   auto arts = all_article_embeddings(data_.article_rows(), data_.split().val_start).contiguous();
   std::vector<float> emb(arts.data_ptr<float>(), arts.data_ptr<float>() + arts.numel());
+  auto bias = article_bias(data_.split().val_start);
+  auto ret =
+      torch::cat({arts, bias.defined() ? (c_.temperature * bias).unsqueeze(1) : torch::zeros({arts.size(0), 1})}, 1)
+          .contiguous();
+  std::vector<float> retrieval(ret.data_ptr<float>(), ret.data_ptr<float>() + ret.numel());
   std::string bytes = archive_bytes([&](torch::serialize::OutputArchive& a) { model_->save(a); });
   std::vector<uint8_t> weights(bytes.begin(), bytes.end());
   const auto& fm = data_.features_meta();
@@ -544,6 +589,7 @@ void Trainer::export_model() {
                          {"curves", st_.curves}};
   ArtifactWriter w(ws_.path(kModelFile), kModelArtifact, kModelVersion);
   w.add("article_embeddings", emb);
+  w.add("retrieval_articles", retrieval);
   w.add("weights", weights);
   w.set_meta(meta);
   uint64_t sum = w.commit(threads_);

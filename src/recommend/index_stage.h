@@ -1,6 +1,7 @@
 #pragma once
-// `fashionrec index`: model.frc's article embeddings in a FAISS index (index.frc in the
-// workspace), from IndexConfig's factory string, with its recall against the exact index.
+// `fashionrec index`: model.frc's retrieval vectors (each article's embedding and popularity
+// term, trained_model.h) in a FAISS inner-product index (index.frc in the workspace), from
+// IndexConfig's factory string, with its recall against the exact index.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace fr {
 
 inline constexpr const char* kIndexArtifact = "index";
 inline constexpr const char* kIndexFile = "index.frc";
-inline constexpr uint32_t kIndexVersion = 1;
+inline constexpr uint32_t kIndexVersion = 2;  // 2: over retrieval_articles
 
 /// Builds and saves the index unless it is up to date; reports its recall@check_k against
 /// the exact inner product for check_queries articles' embeddings used as queries.

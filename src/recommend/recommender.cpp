@@ -24,7 +24,7 @@ Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, cons
   validate(c_);
   history_ = model.meta().at("history").get<int64_t>();
   half_life_ = model.meta().at("history_half_life").get<double>();
-  if (index.size() != model.n_articles() || index.dim() != model.dim())
+  if (index.size() != model.n_articles() || index.dim() != model.retrieval_dim())
     throw ArtifactError("index.frc", "made for another model (" + std::to_string(index.size()) +
                                          " articles): run fashionrec index --force");
   if (model.n_articles() != data.dataset().n_articles())
@@ -109,7 +109,7 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
   if (known.empty()) return out;
   const int64_t dim = model_.dim();
   std::vector<float> emb = embed(known);
-  SearchResult found = index_.search(emb, c_.tower);
+  SearchResult found = index_.search(model_.retrieval_queries(emb, true), c_.tower);
 
   for (size_t q = 0; q < known.size(); ++q) {
     Recommendation& r = out[known_at[q]];
@@ -161,7 +161,7 @@ Recommendation Recommender::recommend(const CustomerProfile& p) const {
   Recommendation r;
   r.customer = p.customer;
   CandidateList cand;
-  SearchResult found = index_.search(emb, c_.tower);
+  SearchResult found = index_.search(model_.retrieval_queries(emb, true), c_.tower);
   for (int64_t a : found.labels)
     if (a >= 0) r.retrieval.push_back(int32_t(a)), cand.add(int32_t(a), kSourceTower);
   std::vector<int32_t> recent;

@@ -206,7 +206,7 @@ nlohmann::json Service::similar(std::string_view article_id, int64_t k, std::str
   if (by == "tower") {
     const size_t dim = size_t(m.model.dim());
     auto emb = m.model.article_embeddings().subspan(size_t(a) * dim, dim);
-    r = m.index.search(emb, k + 1);
+    r = m.index.search(m.model.retrieval_queries(emb, false), k + 1);
     for (int64_t l : r.labels) found.push_back(int32_t(l));
   } else if (by == "image") {
     if (!m.image_index) throw NotFound("no image embeddings in this workspace: run fashionrec embed-images");

@@ -286,3 +286,12 @@ TEST(Features, RealHmSampleGoesThrough) {
   EXPECT_TRUE(std::filesystem::exists(ws.path("feature_report.md")));
   EXPECT_TRUE(run_features(ws, FeaturesConfig{}, 2, false)["up_to_date"].get<bool>());
 }
+
+TEST(Features, HistoryColumnsAreTheOnesSummedUpToTheSplit) {
+  for (const char* name : {"sales_7d", "trend_7d", "days_since_first_sale_missing", "purchases", "spend_mean_missing",
+                           "share_index_group_name=Sport", "share_product_group_name=Shoes_missing", "price_level"})
+    EXPECT_TRUE(is_history_column(name)) << name;
+  for (const char* name : {"age", "age_missing", "FN", "club_member_status=ACTIVE", "price_mean",
+                           "price_median_missing", "colour_group_name=Black", "postal_code_frequency", "salesman"})
+    EXPECT_FALSE(is_history_column(name)) << name;
+}

@@ -86,3 +86,16 @@ TEST(RetrievalLoss, ExtraNegativesAreMoreColumns) {
   EXPECT_TRUE(std::isinf(l[0][2].item<float>()));
   EXPECT_FALSE(std::isinf(l[1][2].item<float>()));
 }
+
+TEST(RetrievalLoss, TheOffsetIsAddedAfterTheTemperature) {
+  // The popularity term: offset[i][j] is added to logit[i][j] as it is, not divided.
+  auto b = two_by_two({1, 2});
+  b.offset = torch::tensor({0.f, 3.f, 1.f, 0.f}).view({2, 2});
+  auto logits = retrieval_logits(b, 0.5);  // dot products [[2, 0], [0, 2]] after the temperature
+  EXPECT_NEAR(logits[0][0].item<float>(), 2.0, 1e-6);
+  EXPECT_NEAR(logits[0][1].item<float>(), 3.0, 1e-6);
+  EXPECT_NEAR(logits[1][0].item<float>(), 1.0, 1e-6);
+  EXPECT_NEAR(logits[1][1].item<float>(), 2.0, 1e-6);
+  double row0 = std::log1p(std::exp(3.0 - 2.0)), row1 = std::log1p(std::exp(1.0 - 2.0));
+  EXPECT_NEAR(in_batch_softmax_loss(b, 0.5).item<float>(), (row0 + row1) / 2, 1e-6);
+}

@@ -86,3 +86,33 @@ TEST(Towers, OverfitATinyBatchInBatchSoftmaxAndBce) {
   EXPECT_LT(retrieval, 0.05) << "in-batch softmax on 16 pairs";
   EXPECT_LT(ranking, 0.05) << "BCE on 32 pairs";
 }
+
+TEST(Towers, MaskedColumnsAreIgnoredAndThePopularityTermIsLinear) {
+  TowerConfig c;
+  c.dim = 8;
+  c.hidden = 32;
+  c.popularity_bias = true;
+  ArticleTower at(10, std::vector<int64_t>{17, 3}, c);
+  auto t = make_batch(16);
+  {
+    torch::NoGradGuard g;
+    at->x_mask[2] = 0.f;
+    auto before = at->forward(t.ax, t.aidx);
+    auto x = t.ax.clone();
+    x.select(1, 2).add_(5.f);  // only the masked column changes
+    EXPECT_TRUE(torch::allclose(before, at->forward(x, t.aidx)));
+    x.select(1, 3).add_(5.f);  // an unmasked one does
+    EXPECT_FALSE(torch::allclose(before, at->forward(x, t.aidx)));
+    // The popularity term starts at zero and is w . dyn once it has weights.
+    auto dyn = torch::rand({4, 6, kArticleDynamic});
+    EXPECT_EQ(at->popularity(dyn).sizes(), (std::vector<int64_t>{4, 6}));
+    EXPECT_TRUE(at->popularity(dyn).eq(0).all().item<bool>());
+    at->pop->weight.copy_(torch::arange(kArticleDynamic, torch::kFloat).view({1, kArticleDynamic}));
+    auto want = (dyn * torch::arange(kArticleDynamic, torch::kFloat)).sum(-1);
+    EXPECT_TRUE(torch::allclose(at->popularity(dyn), want, 1e-5, 1e-6));
+  }
+  // Without the term there is none.
+  c.popularity_bias = false;
+  ArticleTower plain(10, std::vector<int64_t>{17, 3}, c);
+  EXPECT_FALSE(plain->popularity(torch::rand({2, kArticleDynamic})).defined());
+}

@@ -2,8 +2,10 @@
 // resume, the exported model, bad checkpoints; and the quality bar on the small preset.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 #include <set>
 
 #include "core/artifact.h"
@@ -93,6 +95,42 @@ TEST(TrainData, BatchesAreReproducibleAndFindEveryAccidentalHit) {
       << "each epoch has its own shuffle";
 }
 
+TEST(TrainData, PopularityWeeksEndOnTheSplitAndHoldTheDayInputs) {
+  TrainData d(Workspace(tiny_workspace()), quick_config(), 2);
+  const int32_t v = d.split().val_start;
+  const int64_t W = d.pop_weeks(), na = d.dataset().n_articles();
+  ASSERT_GT(W, 3);
+  EXPECT_EQ(d.pop_week(v), W - 1);  // the validation week
+  EXPECT_EQ(d.pop_week(v + 6), W - 1);
+  EXPECT_EQ(d.pop_week(v - 1), W - 2);
+  EXPECT_EQ(d.pop_week(v - 7), W - 2);
+  EXPECT_EQ(d.pop_week(v - 8), W - 3);
+  EXPECT_EQ(d.pop_week(v - 100000), 0);
+  ASSERT_EQ(d.pop_table().size(), size_t(W * na * kArticleDynamic));
+  // Week w's rows are the articles' day inputs as of its first day (sales strictly before it).
+  std::vector<int32_t> ids(static_cast<size_t>(na));
+  std::iota(ids.begin(), ids.end(), 0);
+  ArticleInputs in = d.article_inputs_template();
+  const size_t dense = d.article_rows().dim;
+  for (int64_t w : {W - 1, W - 3}) {
+    const int32_t start = v - 7 * int32_t(W - 1 - w);
+    d.fill_articles(ids, std::span(&start, 1), d.article_rows(), in);
+    double sold = 0;
+    for (size_t a = 0; a < size_t(na); ++a)
+      for (size_t k = 0; k < size_t(kArticleDynamic); ++k) {
+        ASSERT_EQ(d.pop_table()[(size_t(w) * size_t(na) + a) * kArticleDynamic + k],
+                  in.x[a * size_t(in.dense) + dense + k])
+            << "week " << w << " article " << a << " input " << k;
+        if (k == 0) sold += d.pop_table()[(size_t(w) * size_t(na) + a) * kArticleDynamic];
+      }
+    EXPECT_GT(sold, 0) << "week " << w << " has sales before it";
+  }
+  // Each retrieval row knows its purchase's week.
+  auto b = d.make_batch(0, 0, 0, false).retrieval;
+  ASSERT_EQ(b.row_week.size(), size_t(b.customers.n));
+  for (int64_t w : b.row_week) EXPECT_TRUE(w >= 0 && w < W - 1) << "training purchases are before the split";
+}
+
 TEST(Train, SameSeedSameLossesAndWeights) {
   test::TempDir a, b;
   auto wa = fresh_copy(a), wb = fresh_copy(b);
@@ -150,6 +188,22 @@ TEST(Train, ExportedModelLoadsAndIsUpToDate) {
   double norm = 0;
   for (int k = 0; k < 16; ++k) norm += double(m.article_embeddings()[size_t(k)]) * m.article_embeddings()[size_t(k)];
   EXPECT_NEAR(norm, 1.0, 1e-4);
+  // Retrieval vectors: each embedding, then temperature x its learned popularity term.
+  ASSERT_EQ(m.retrieval_dim(), 17);
+  ASSERT_EQ(int64_t(m.retrieval_articles().size()), m.n_articles() * 17);
+  double spread = 0;
+  for (int64_t a = 0; a < m.n_articles(); ++a) {
+    for (int k = 0; k < 16; ++k)
+      ASSERT_EQ(m.retrieval_articles()[size_t(a * 17 + k)], m.article_embeddings()[size_t(a * 16 + k)]);
+    spread += std::abs(m.retrieval_articles()[size_t(a * 17 + 16)] - m.retrieval_articles()[16]);
+  }
+  EXPECT_GT(spread, 0) << "the popularity term differs between articles";
+  auto rq = m.retrieval_queries(std::span(m.article_embeddings().data(), 32), true);
+  ASSERT_EQ(rq.size(), 34u);
+  EXPECT_EQ(rq[16], 1.f);
+  EXPECT_EQ(rq[33], 1.f);
+  EXPECT_EQ(rq[17], m.article_embeddings()[16]);
+  EXPECT_EQ(m.retrieval_queries(std::span(m.article_embeddings().data(), 16), false)[16], 0.f);
   auto shape = m.meta()["shape"];
   CustomerInputs in;
   in.dense = shape["customer_dense"];
@@ -195,10 +249,12 @@ TEST(Train, BadCheckpointsAndConfigsAreClearErrors) {
 }
 
 // The quality bar, on the small preset (no pictures) with the default config. Figures of the
-// run that set the thresholds (2 cores, seed 42): recall@100 0.355 against 0.309 for last
-// week's best sellers (1.15x) and 0.216 for all-time best sellers (1.64x). The oracle (the
+// run that set the thresholds (2 cores, seed 42): recall@100 0.4015 against 0.3092 for last
+// week's best sellers (1.30x) and 0.2163 for all-time best sellers (1.86x). The oracle (the
 // generator's own probabilities) reaches 0.610 (1.96x last week's best sellers). NDCG@12:
-// ranked 0.0987, retrieval order 0.0788, last week's best sellers 0.0542, oracle 0.168.
+// ranked 0.1045, retrieval order 0.0962, last week's best sellers 0.0542, oracle 0.168.
+// (Before the popularity term, history-column masking and 90 retrieval days: recall@100
+// 0.355, ranked NDCG@12 0.0987.)
 TEST(TrainQuality, SmallPresetBeatsPopularityAndTheRankerHelps) {
   test::TempDir dir;
   auto r = test::run_cli("synth --preset small --out " + dir / "data");
@@ -217,9 +273,9 @@ TEST(TrainQuality, SmallPresetBeatsPopularityAndTheRankerHelps) {
   std::cout << "best retrieval epoch: " << best_retrieval.dump() << "\nbest rank epoch: " << best.dump() << "\n";
   double recall = best_retrieval["recall@100"], all_time = best_retrieval["all_time_popularity_recall@100"];
   double last_week = best_retrieval["popularity_recall@100"];
-  EXPECT_GE(recall, 1.5 * all_time) << "all-time best sellers";
-  EXPECT_GE(recall, 1.08 * last_week) << "last week's best sellers";
+  EXPECT_GE(recall, 1.75 * all_time) << "all-time best sellers";
+  EXPECT_GE(recall, 1.22 * last_week) << "last week's best sellers";
   double ranked = best["ndcg@12"], retrieval_order = best["ndcg@12_retrieval"], pop = best["popularity_ndcg@12"];
-  EXPECT_GE(ranked, 1.15 * retrieval_order) << "the ranker improves on the retrieval order";
-  EXPECT_GE(ranked, 1.6 * pop) << "last week's best sellers";
+  EXPECT_GE(ranked, 1.04 * retrieval_order) << "the ranker improves on the retrieval order";
+  EXPECT_GE(ranked, 1.8 * pop) << "last week's best sellers";
 }

@@ -26,15 +26,15 @@ namespace {
 
 /// Generates the tiny preset once for the whole suite.
 const std::string& tiny_dir() {
-  static test::TempDir* dir = [] {
-    auto* d = new test::TempDir();
+  // A function-local static: made on first use, removed when the test process exits.
+  static test::TempDir dir;
+  static std::string s = [] {
     synth::SynthConfig c;
-    c.out = d->str();
+    c.out = dir.str();
     c.preset = "tiny";
     synth::run_synth(c, 2);
-    return d;
+    return dir.str();
   }();
-  static std::string s = dir->str();
   return s;
 }
 
