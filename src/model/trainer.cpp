@@ -435,8 +435,11 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
                           wrap(r.hit_rows, {int64_t(r.hit_rows.size())}),
                           wrap(r.hit_cols, {int64_t(r.hit_cols.size())})};
         if (pop_tab_.defined()) {
-          auto rows = wrap(r.row_week, {int64_t(r.row_week.size()), 1});
-          rb.offset = model_->article->popularity(pop_tab_.index({rows, rb.candidate_ids.unsqueeze(0)}));
+          // The term of each (row's week, candidate): computed once per distinct week of the
+          // batch (a few) and copied to the rows, not gathered per cell ([B, B + N, 5] is slow).
+          auto [weeks, row_of] = torch::_unique(wrap(r.row_week, {int64_t(r.row_week.size())}), true, true);
+          auto per_week = pop_tab_.index_select(1, rb.candidate_ids).index_select(0, weeks);  // [U, B + N, 5]
+          rb.offset = model_->article->popularity(per_week).index_select(0, row_of);
         }
         auto l_ret = in_batch_softmax_loss(rb, c_.temperature);
         auto loss = l_ret;
