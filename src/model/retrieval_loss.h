@@ -5,6 +5,8 @@
 //   - the logQ correction: logits[i][j] -= log q_j, q_j = the probability that article j is
 //     drawn as a candidate (its share of training purchases), so popular articles are not
 //     pushed down merely for appearing often as negatives;
+//   - an optional offset per cell, added after the temperature (the popularity term of the
+//     row's week for candidate j, towers.h);
 //   - accidental hits masked: when article j of the batch is the same article as row i's
 //     positive (and j != i), it is not a negative for row i (its logit is -inf).
 // Optional extra negatives (uniform or popular draws) are appended as more columns.

@@ -102,7 +102,7 @@ class TrainData {
   const std::vector<float>& rank_labels() const { return rank_label_; }
   /// The popularity term's inputs by week. Weeks end on the first validation day: week w
   /// (0 <= w <= pop_weeks() - 1) starts on val_start - 7 * (pop_weeks() - 1 - w), so the last
-  /// week is the validation week and the rank window starts a week. pop_table() is
+  /// week is the validation week and a 7-day rank window is the week before it. pop_table() is
   /// [pop_weeks(), n_articles, kArticleDynamic]: each article's day-dependent inputs as of its
   /// week's first day. pop_week(day) is the week a day falls in (days before week 0: week 0).
   const std::vector<float>& pop_table() const { return pop_table_; }
