@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the tests: a temporary folder, file writing, running the CLI.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +66,27 @@ inline RunResult run_cli(const std::string& args) {
   int st = ::pclose(p);
   r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return r;
+}
+
+/// The tiny preset (with pictures) through `fashionrec run --report first`, made on first use
+/// and kept for the test binary's life: data (CSVs, images/, truth/), ws (the workspace) and
+/// run_out (what run printed).
+struct TinyPipeline {
+  TempDir dir;
+  std::string data = dir / "data", ws = dir / "ws", run_out;
+};
+inline const TinyPipeline& tiny_pipeline() {
+  static TinyPipeline t;
+  static bool done = [] {
+    auto r = run_cli("synth --preset tiny --out " + t.data);
+    EXPECT_EQ(r.code, 0) << r.out;
+    r = run_cli("-w " + t.ws + " run --data " + t.data + " --report first");
+    EXPECT_EQ(r.code, 0) << r.out;
+    t.run_out = r.out;
+    return true;
+  }();
+  (void)done;
+  return t;
 }
 
 }  // namespace fr::test

@@ -19,18 +19,8 @@ using namespace fr;
 
 namespace {
 
-/// A workspace with the tiny preset ingested, split and featurised (made once per binary).
-const std::string& tiny_workspace() {
-  static test::TempDir dir;
-  static std::string ws = [] {
-    auto r = test::run_cli("synth --preset tiny --out " + dir / "data");
-    EXPECT_EQ(r.code, 0) << r.out;
-    r = test::run_cli("-w " + dir / "ws" + " run --data " + dir / "data");
-    EXPECT_EQ(r.code, 0) << r.out;
-    return dir / "ws";
-  }();
-  return ws;
-}
+/// A workspace with the tiny preset through the whole pipeline (made once per binary).
+const std::string& tiny_workspace() { return test::tiny_pipeline().ws; }
 
 TrainConfig quick_config() {
   TrainConfig c;

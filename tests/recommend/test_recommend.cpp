@@ -23,25 +23,8 @@ using namespace fr;
 
 namespace {
 
-struct Tiny {
-  test::TempDir dir;
-  std::string data = dir / "data", ws = dir / "ws", run_out;
-};
-
-/// The tiny preset through the whole pipeline (made once per binary).
-const Tiny& tiny() {
-  static Tiny t;
-  static bool done = [] {
-    auto r = test::run_cli("synth --preset tiny --out " + t.data);
-    EXPECT_EQ(r.code, 0) << r.out;
-    r = test::run_cli("-w " + t.ws + " run --data " + t.data + " --report first");
-    EXPECT_EQ(r.code, 0) << r.out;
-    t.run_out = r.out;
-    return true;
-  }();
-  (void)done;
-  return t;
-}
+using Tiny = test::TinyPipeline;
+const Tiny& tiny() { return test::tiny_pipeline(); }
 
 std::vector<std::string> lines_of(const std::string& path) {
   std::ifstream f(path);

@@ -17,24 +17,8 @@ using namespace fr;
 
 namespace {
 
-struct Fixture {
-  test::TempDir dir;
-  std::string ws = dir / "ws", data = dir / "data", customer;
-};
-
-/// The tiny preset through the whole pipeline, with pictures (made once per binary).
-const Fixture& fixture() {
-  static Fixture f;
-  static bool done = [] {
-    auto r = test::run_cli("synth --preset tiny --out " + f.data);
-    EXPECT_EQ(r.code, 0) << r.out;
-    r = test::run_cli("-w " + f.ws + " run --report first --data " + f.data);
-    EXPECT_EQ(r.code, 0) << r.out;
-    return true;
-  }();
-  (void)done;
-  return f;
-}
+using Fixture = test::TinyPipeline;
+const Fixture& fixture() { return test::tiny_pipeline(); }
 
 class Api : public ::testing::Test {
  protected:
