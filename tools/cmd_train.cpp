@@ -30,6 +30,8 @@ void register_train(Cli& cli) {
   cli.bind(sub, "--retrieval-days", "train.retrieval_days", "Train retrieval on the last N training days (0 = all)");
   cli.bind(sub, "--rank-days", "train.rank_days", "The ranker's label window: the last N training days");
   cli.bind(sub, "--history", "train.history", "Recent purchases pooled by the customer tower");
+  cli.bind(sub, "--history-features", "train.history_features",
+           "true: the customer tower also pools its recent purchases' article features and tower embeddings");
   cli.bind(sub, "--batch-size", "train.batch_size", "Purchases per step (also the in-batch negatives)");
   cli.bind(sub, "--dim", "train.dim", "Embedding size of the towers");
   cli.bind(sub, "--hidden", "train.hidden", "Hidden layer width");

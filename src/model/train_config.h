@@ -20,13 +20,19 @@ struct TrainConfig {
   int64_t hidden = 64;
   int64_t index_dim = 16;       ///< size of each categorical / id embedding
   int64_t id_buckets = 262144;  ///< hashed customer-id embedding rows (0 = none)
-  int64_t history = 8;          ///< recent purchases pooled by the customer tower
+  int64_t history = 32;         ///< recent purchases pooled by the customer tower
   /// Feature columns the towers leave out: those that sum up purchases up to the split
-  /// (is_history_column) of none, the articles (sales, trend: for a purchase months before the
-  /// split they tell what happened after it; the day-aware inputs carry them as of each
-  /// purchase's day) or all (customers' behaviour and shares too; history pooling carries it).
-  std::string mask_history_columns = "articles";
-  double history_half_life = 30;  ///< days
+  /// (is_history_column) of none, the articles (sales, trend) or all (customers' behaviour and
+  /// shares too). They are as of the split, so for a purchase months before it they tell what
+  /// happened after it, the purchase itself included: a model that learns from them leans on a
+  /// leak that the validation week does not have. The day-aware article inputs and the pooled
+  /// history carry the same information as of each purchase's day (docs/architecture.md has
+  /// the figures).
+  std::string mask_history_columns = "all";
+  double history_half_life = 365;  ///< days
+  /// The customer tower also pools its history's article features (static columns) and
+  /// article-tower embeddings (refreshed at each epoch start), not only learned id embeddings.
+  bool history_features = true;
   // Optimisation.
   int64_t batch_size = 1024;
   std::string optimizer = "adamw";  ///< adam | adamw (dense weights; embeddings use a sparse Adam)
@@ -63,12 +69,12 @@ struct TrainConfig {
 // JSON with every field; a missing key keeps its default.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, mode, epochs, rank_epochs, patience, max_examples, dim,
                                                 hidden, index_dim, id_buckets, history, mask_history_columns,
-                                                history_half_life, batch_size, optimizer, lr, weight_decay, schedule,
-                                                warmup_steps, clip_norm, temperature, logq, popularity_bias,
-                                                extra_negatives, extra_negative_sampling, retrieval_days, rank_weight,
-                                                rank_batch_size, rank_days, rank_negatives, hard_negatives, hard_pool,
-                                                mine_sources, eval_customers, candidates, seed, loader_threads,
-                                                checkpoint_every)
+                                                history_half_life, history_features, batch_size, optimizer, lr,
+                                                weight_decay, schedule, warmup_steps, clip_norm, temperature, logq,
+                                                popularity_bias, extra_negatives, extra_negative_sampling,
+                                                retrieval_days, rank_weight, rank_batch_size, rank_days, rank_negatives,
+                                                hard_negatives, hard_pool, mine_sources, eval_customers, candidates,
+                                                seed, loader_threads, checkpoint_every)
 
 /// Throws UsageError naming the first bad field.
 void validate(const TrainConfig& c);

@@ -13,6 +13,7 @@ struct TrainedModel::Impl {
   Artifact art;
   ModelShape shape;
   TwoStageModel model{nullptr};
+  double temperature = 1;
 };
 
 TrainedModel::TrainedModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -25,6 +26,7 @@ TrainedModel TrainedModel::load(const std::string& path, int threads) {
       std::make_unique<Impl>(Impl{Artifact::open(path, kModelArtifact, kModelVersion, true, threads), {}, nullptr});
   try {
     impl->shape = ModelShape::from_json(impl->art.meta().at("shape"));
+    impl->temperature = impl->art.meta().at("train").at("temperature").get<double>();
   } catch (const nlohmann::json::exception& e) {
     throw ArtifactError(path, std::string("its model shape is unreadable: ") + e.what());
   }
@@ -79,13 +81,22 @@ std::vector<float> TrainedModel::embed_customers(const CustomerInputs& in) const
   return {q.data_ptr<float>(), q.data_ptr<float>() + q.numel()};
 }
 
+float TrainedModel::retrieval_score(std::span<const float> q, int32_t article) const {
+  const size_t d = size_t(dim());
+  const float* r = &retrieval_articles()[size_t(article) * (d + 1)];
+  double s = r[d];
+  for (size_t k = 0; k < d; ++k) s += double(q[k]) * r[k];
+  return float(s / impl_->temperature);
+}
+
 std::vector<float> TrainedModel::rank(std::span<const float> customer, std::span<const float> article,
-                                      const std::vector<float>& pair) const {
+                                      const std::vector<float>& pair, std::span<const float> score) const {
   torch::NoGradGuard g;
   const int64_t d = dim(), n = int64_t(customer.size()) / d;
   auto c = torch::from_blob(const_cast<float*>(customer.data()), {n, d}, torch::kFloat);
   auto a = torch::from_blob(const_cast<float*>(article.data()), {n, d}, torch::kFloat);
-  auto p = torch::sigmoid(impl_->model->rank(c, a, pair)).contiguous();
+  auto s = torch::from_blob(const_cast<float*>(score.data()), {n}, torch::kFloat);
+  auto p = torch::sigmoid(impl_->model->rank(c, a, pair, s)).contiguous();
   return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
 }
 

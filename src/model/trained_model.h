@@ -48,10 +48,14 @@ class TrainedModel {
   std::vector<float> retrieval_queries(std::span<const float> embeddings, bool with_popularity) const;
   /// [in.n, dim] customer embeddings. Thread-safe.
   std::vector<float> embed_customers(const CustomerInputs& in) const;
-  /// Ranker probabilities [n] for n (customer embedding, article embedding, pair input) rows:
-  /// customer [n, dim], article [n, dim], pair [n, kPairInputDim]. Thread-safe.
+  /// The retrieval score of customer embedding q [dim] for an article: [q, 1] .
+  /// retrieval_articles[article] / temperature (the ranker's score input).
+  float retrieval_score(std::span<const float> q, int32_t article) const;
+  /// Ranker probabilities [n] for n (customer embedding, article embedding, pair input,
+  /// retrieval score) rows: customer [n, dim], article [n, dim], pair [n, kPairInputDim],
+  /// score [n]. Thread-safe.
   std::vector<float> rank(std::span<const float> customer, std::span<const float> article,
-                          const std::vector<float>& pair) const;
+                          const std::vector<float>& pair, std::span<const float> score) const;
 
  private:
   struct Impl;

@@ -81,7 +81,22 @@ class Trainer {
     shape_.customer_cardinality = data_.customer_cardinality();
     shape_.article_cardinality = data_.article_cardinality();
     shape_.tower = {c.dim, c.hidden, c.index_dim, c.id_buckets, data_.dataset().n_articles(), true, c.popularity_bias};
+    std::vector<int64_t> static_cols;
+    if (c.history_features && c.history > 0) {
+      // Static article columns: those that do not sum up sales to the split.
+      const auto& names = data_.features_meta().at("article_columns");
+      for (size_t i = 0; i < names.size(); ++i)
+        if (!is_history_column(names[i].get<std::string>())) static_cols.push_back(int64_t(i));
+      shape_.tower.history_static = int64_t(static_cols.size());
+      shape_.tower.history_embeddings = true;
+    }
     model_ = TwoStageModel(shape_);
+    if (!static_cols.empty()) {
+      const FeatureRows& r = data_.article_rows();
+      auto rows = torch::from_blob(const_cast<float*>(r.x.data()), {data_.dataset().n_articles(), int64_t(r.dim)},
+                                   torch::kFloat);
+      model_->customer->set_history_static(rows.index_select(1, torch::tensor(static_cols, torch::kLong)));
+    }
     if (c.mask_history_columns == "all")
       mask_columns(model_->customer->x_mask, data_.features_meta().at("customer_columns"));
     if (c.mask_history_columns != "none")
@@ -124,6 +139,9 @@ class Trainer {
   /// Retrieval scores [n, n_articles] of customer embeddings against every article embedded as
   /// of `day`: customer . article / temperature + the article's popularity term.
   torch::Tensor retrieval_scores(torch::Tensor q, torch::Tensor arts, int32_t day);
+  /// [n] retrieval scores of row-aligned embeddings (articles `ids`) as of `day`, without
+  /// gradient: the ranker's score input.
+  torch::Tensor pair_scores(torch::Tensor qc, torch::Tensor ac, const std::vector<int64_t>& ids, int32_t day);
   bool end_epoch(nlohmann::json row, double figure);
   void export_model();
   void dump_inputs(const std::string& dir);
@@ -237,6 +255,13 @@ torch::Tensor Trainer::retrieval_scores(torch::Tensor q, torch::Tensor arts, int
   return s;
 }
 
+torch::Tensor Trainer::pair_scores(torch::Tensor qc, torch::Tensor ac, const std::vector<int64_t>& ids, int32_t day) {
+  torch::NoGradGuard g;
+  auto s = (qc * ac).sum(1) / c_.temperature;
+  if (auto b = article_bias(day); b.defined()) s += b.index_select(0, wrap(ids, {int64_t(ids.size())}));
+  return s;
+}
+
 void Trainer::mine_hard_negatives(int64_t epoch) {
   // The ranker's pairs from the candidates of the rank window's buyers as of the window's first
   // day, as the recommender makes them (the retrieval model's top hard_pool, plus the other
@@ -307,7 +332,8 @@ nlohmann::json Trainer::evaluate(bool with_ranker) {
     for (size_t i = from; i < to; ++i) cs.push_back(t.customers[eval[i]]);
     data_.fill_customers(cs, data_.split().val_start, data_.customer_rows(), in);
     auto q = model_->embed_customers(in);
-    auto top = std::get<1>(retrieval_scores(q, arts, data_.split().val_start).topk(N, 1)).to(torch::kInt).contiguous();
+    auto [top_score, top_index] = retrieval_scores(q, arts, data_.split().val_start).topk(N, 1);
+    auto top = top_index.to(torch::kInt).contiguous();
     const int32_t* p = top.data_ptr<int32_t>();
     const size_t m = cs.size();
     std::vector<float> order_logits;
@@ -322,7 +348,7 @@ nlohmann::json Trainer::evaluate(bool with_ranker) {
       });
       auto qc = q.repeat_interleave(N, 0);
       auto ac = arts.index_select(0, top.view({-1}).to(torch::kLong));
-      auto logits = model_->rank(qc, ac, pair).contiguous();
+      auto logits = model_->rank(qc, ac, pair, top_score.reshape({-1})).contiguous();
       order_logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
     }
     for (size_t i = 0; i < m; ++i) {
@@ -400,6 +426,8 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
         mine_hard_negatives(e);
         st_.hard_mined = true;
       }
+      if (shape_.tower.history_embeddings && st_.batch == 0)  // (a resumed epoch has them in the checkpoint)
+        model_->customer->set_history_embeddings(all_article_embeddings(data_.article_rows(), data_.split().val_start));
       model_->train();
       Progress prog(fmt::format("train epoch {}/{}", e + 1, c_.epochs),
                     uint64_t(data_.epoch_examples()) -
@@ -438,14 +466,17 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
           // The term of each (row's week, candidate): computed once per distinct week of the
           // batch (a few) and copied to the rows, not gathered per cell ([B, B + N, 5] is slow).
           auto [weeks, row_of] = torch::_unique(wrap(r.row_week, {int64_t(r.row_week.size())}), true, true);
-          auto per_week = pop_tab_.index_select(1, rb.candidate_ids).index_select(0, weeks);  // [U, B + N, 5]
+          const int64_t n = pop_tab_.size(1), C = rb.candidate_ids.size(0);
+          auto cells = (weeks.unsqueeze(1) * n + rb.candidate_ids.unsqueeze(0)).view({-1});  // one gather
+          auto per_week = pop_tab_.view({-1, kArticleDynamic}).index_select(0, cells).view({-1, C, kArticleDynamic});
           rb.offset = model_->article->popularity(per_week).index_select(0, row_of);
         }
         auto l_ret = in_batch_softmax_loss(rb, c_.temperature);
         auto loss = l_ret;
         if (b->rank.customers.n > 0) {
           auto& k = b->rank;
-          auto logits = model_->rank(model_->embed_customers(k.customers), model_->embed_articles(k.articles), k.pair);
+          auto qc = model_->embed_customers(k.customers), ac = model_->embed_articles(k.articles);
+          auto logits = model_->rank(qc, ac, k.pair, pair_scores(qc, ac, k.articles.id, data_.rank_split().val_start));
           auto l_rank = torch::binary_cross_entropy_with_logits(logits, wrap(k.label, {k.customers.n}));
           loss = loss + c_.rank_weight * l_rank;
           sum_rank += l_rank.item<double>();
@@ -524,8 +555,9 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
           qc = model_->embed_customers(k->customers);
           ac = model_->embed_articles(k->articles);
         }
-        auto loss =
-            torch::binary_cross_entropy_with_logits(model_->rank(qc, ac, k->pair), wrap(k->label, {k->customers.n}));
+        auto score = pair_scores(qc, ac, k->articles.id, data_.rank_split().val_start);
+        auto loss = torch::binary_cross_entropy_with_logits(model_->rank(qc, ac, k->pair, score),
+                                                            wrap(k->label, {k->customers.n}));
         loss.backward();
         rank_optimizer().step();
         sum += loss.item<double>();

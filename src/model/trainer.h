@@ -18,7 +18,7 @@ namespace fr {
 
 inline constexpr const char* kModelArtifact = "model";
 inline constexpr const char* kModelFile = "model.frc";
-inline constexpr uint32_t kModelVersion = 2;  // 2: retrieval_articles
+inline constexpr uint32_t kModelVersion = 3;  // 2: retrieval_articles; 3: history table, ranker score input
 inline constexpr const char* kCheckpointFile = "train.ckpt";
 inline constexpr const char* kCurvesFile = "train_curves.json";
 

@@ -59,15 +59,16 @@ std::vector<float> Recommender::score(int32_t customer, std::span<const PairFeat
   const size_t dim = size_t(model_.dim()), n = articles.size();
   if (n == 0) return {};
   auto art = model_.article_embeddings();
-  std::vector<float> ce(n * dim), ae(n * dim), pair(n * kPairInputDim);
+  std::vector<float> ce(n * dim), ae(n * dim), pair(n * kPairInputDim), score(n);
   float raw[PairFeaturizer::kDim];
   for (size_t i = 0; i < n; ++i) {
     std::memcpy(&ce[i * dim], emb.data(), dim * sizeof(float));
     std::memcpy(&ae[i * dim], &art[size_t(articles[i]) * dim], dim * sizeof(float));
     data_.pairs().compute(customer, session, age, articles[i], raw);
     pair_input(raw, &pair[i * kPairInputDim]);
+    score[i] = model_.retrieval_score(emb, articles[i]);
   }
-  return model_.rank(ce, ae, pair);
+  return model_.rank(ce, ae, pair, score);
 }
 
 void Recommender::finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session,

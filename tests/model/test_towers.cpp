@@ -73,7 +73,7 @@ TEST(Towers, OverfitATinyBatchInBatchSoftmaxAndBce) {
     auto a = at->forward(t.ax, t.aidx);
     RetrievalBatch rb{q, a, t.aid, torch::Tensor()};
     auto l_ret = in_batch_softmax_loss(rb, 0.05);
-    auto logits = rk->forward(torch::cat({q, q}), torch::cat({a, a.index_select(0, neg)}), pair);
+    auto logits = rk->forward(torch::cat({q, q}), torch::cat({a, a.index_select(0, neg)}), pair, torch::zeros({2 * B}));
     auto l_rank = torch::binary_cross_entropy_with_logits(logits, labels);
     auto loss = l_ret + l_rank;  // the joint mode's weighted sum, weights 1
     if (step == 0) first = loss.item<float>();
@@ -115,4 +115,37 @@ TEST(Towers, MaskedColumnsAreIgnoredAndThePopularityTermIsLinear) {
   c.popularity_bias = false;
   ArticleTower plain(10, std::vector<int64_t>{17, 3}, c);
   EXPECT_FALSE(plain->popularity(torch::rand({2, kArticleDynamic})).defined());
+}
+
+TEST(Towers, HistoryIsTheWeightedMeanOfTheTableRows) {
+  TowerConfig c;
+  c.dim = 3;
+  c.hidden = 8;
+  c.n_articles = 4;
+  c.history_static = 2;
+  c.history_embeddings = true;
+  CustomerTower ct(2, std::vector<int64_t>{}, c);
+  EXPECT_FALSE(ct->hist_emb) << "the table replaces the learned history embeddings";
+  auto rows = torch::arange(8, torch::kFloat).view({4, 2});       // static columns of articles 0..3
+  auto emb = torch::arange(12, torch::kFloat).view({4, 3}) * 10;  // their tower embeddings
+  ct->set_history_static(rows);
+  ct->set_history_embeddings(emb);
+  auto table = torch::cat({rows, emb}, 1);
+  ASSERT_TRUE(torch::equal(ct->history_table.narrow(0, 1, 4), table));
+  EXPECT_TRUE(ct->history_table[0].eq(0).all().item<bool>()) << "row 0 is the empty slot";
+  auto hist = torch::tensor({1, 3, -1, 2, -1, -1, -1, -1, -1}, torch::kLong).view({3, 3});
+  auto w = torch::tensor({1.f, 3.f, 7.f, 0.5f, 1.f, 1.f, 1.f, 1.f, 1.f}).view({3, 3});
+  auto pooled = ct->pool_history(hist, w);
+  ASSERT_EQ(pooled.sizes(), (std::vector<int64_t>{3, 5}));
+  EXPECT_TRUE(torch::allclose(pooled[0], (table[1] * 1 + table[3] * 3) / 4)) << "the empty slot's weight is ignored";
+  EXPECT_TRUE(torch::allclose(pooled[1], table[2]));
+  EXPECT_TRUE(pooled[2].eq(0).all().item<bool>()) << "no history, zeros";
+  // Without a table, the learned history embeddings are pooled the same way.
+  c.history_static = 0;
+  c.history_embeddings = false;
+  CustomerTower plain(2, std::vector<int64_t>{}, c);
+  ASSERT_TRUE(plain->hist_emb);
+  auto e = plain->hist_emb->weight.detach();
+  auto p = plain->pool_history(hist, w).detach();
+  EXPECT_TRUE(torch::allclose(p[0], (e[2] * 1 + e[4] * 3) / 4, 1e-5, 1e-6));
 }

@@ -192,8 +192,8 @@ TEST(Recommend, DamagedIndexIsAClearError) {
 }
 
 // The quality bar on the small preset (issue 7: +20 % MAP@12 over the best baseline); the
-// oracle share's threshold is learned from a real run: MAP@12 1.29x the best baseline
-// (repurchase then popular), 58.5 % of the oracle's.
+// oracle share's threshold is learned from a real run: MAP@12 0.0634, 1.46x the best baseline
+// (repurchase then popular, 0.0434), 66 % of the oracle's; the tower alone 0.0611.
 TEST(EvaluateQuality, SmallPresetModelBeatsEveryBaselineBy20PercentInMap12) {
   test::TempDir dir;
   auto r = test::run_cli("synth --preset small --no-images --out " + dir / "data");
@@ -204,7 +204,8 @@ TEST(EvaluateQuality, SmallPresetModelBeatsEveryBaselineBy20PercentInMap12) {
   auto rep = nlohmann::json::parse(test::read_file(dir / "ws/reports/q/report.json"));
   double model = rep["metrics"]["model"]["map@12"];
   for (auto& [name, v] : rep["metrics"]["baselines"].items()) EXPECT_GE(model, 1.2 * v["map@12"].get<double>()) << name;
-  EXPECT_GE(rep["share_of_oracle_map@12"].get<double>(), 0.5);
+  EXPECT_GE(rep["share_of_oracle_map@12"].get<double>(), 0.6);
+  EXPECT_GE(model, rep["metrics"]["retrieval"]["map@12"].get<double>()) << "the ranker and the other sources help";
 }
 
 TEST(EvaluateRealData, HmSampleRunsAndComparesWithTheBaselines) {
