@@ -35,7 +35,7 @@ struct TowerConfig {
   int64_t hidden = 256;
   int64_t index_dim = 16;        ///< size of each categorical embedding
   int64_t id_buckets = 1 << 18;  ///< hashed customer-id embedding rows (0 = no id embedding)
-  int64_t n_articles = 0;        ///< rows of the history embedding
+  int64_t n_articles = 0;        ///< articles (rows of the history embedding or table)
   bool sparse = true;            ///< embeddings give sparse gradients (see SparseAdam)
   bool popularity_bias = false;  ///< the article tower's popularity term (see popularity())
   /// Columns of each history_table row that are the article's static features (0 = none).

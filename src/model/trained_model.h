@@ -5,7 +5,8 @@
 // model.frc sections: "article_embeddings" [n_articles, dim] f32 (L2-normalised, from the
 // article features as of the first validation day), "retrieval_articles" [n_articles, dim + 1]
 // f32 (each embedding, then temperature * its popularity term as of that day, 0 without one:
-// towers.h), "weights" u8 (libtorch archive of the customer tower, article tower and ranker).
+// towers.h), "weights" u8 (libtorch archive of the customer tower with its history table,
+// the article tower and the ranker).
 // The retrieval score of a customer embedding q is [q, 1] . retrieval_articles[a], which is
 // temperature * (q . a / temperature + popularity(a)): an inner-product index over
 // retrieval_articles finds the retrieval model's own top candidates, and [a, 0] queries give
