@@ -258,7 +258,8 @@ torch::Tensor Trainer::retrieval_scores(torch::Tensor q, torch::Tensor arts, int
 torch::Tensor Trainer::pair_scores(torch::Tensor qc, torch::Tensor ac, const std::vector<int64_t>& ids, int32_t day) {
   torch::NoGradGuard g;
   auto s = (qc * ac).sum(1) / c_.temperature;
-  if (auto b = article_bias(day); b.defined()) s += b.index_select(0, wrap(ids, {int64_t(ids.size())}));
+  if (pop_tab_.defined())  // the term of these articles only, not of the whole catalogue each step
+    s += model_->article->popularity(pop_tab_[data_.pop_week(day)].index_select(0, wrap(ids, {int64_t(ids.size())})));
   return s;
 }
 

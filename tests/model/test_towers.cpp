@@ -12,6 +12,15 @@ struct TinyBatch {
   torch::Tensor cx, cidx, cid, hist, hist_w, ax, aidx, aid;
 };
 
+TowerConfig config(int64_t dim, int64_t hidden, int64_t n_articles) {
+  TowerConfig c;
+  c.dim = dim;
+  c.hidden = hidden;
+  c.id_buckets = 64;
+  c.n_articles = n_articles;
+  return c;
+}
+
 TinyBatch make_batch(int64_t B) {
   torch::manual_seed(1);
   TinyBatch t;
@@ -28,11 +37,7 @@ TinyBatch make_batch(int64_t B) {
 }  // namespace
 
 TEST(Towers, ShapesAndUnitNorm) {
-  TowerConfig c;
-  c.dim = 8;
-  c.hidden = 32;
-  c.id_buckets = 64;
-  c.n_articles = 30;
+  TowerConfig c = config(8, 32, 30);
   CustomerTower ct(12, std::vector<int64_t>{5}, c);
   ArticleTower at(10, std::vector<int64_t>{17, 3}, c);
   auto t = make_batch(16);
@@ -46,11 +51,7 @@ TEST(Towers, ShapesAndUnitNorm) {
 
 TEST(Towers, OverfitATinyBatchInBatchSoftmaxAndBce) {
   torch::manual_seed(2);
-  TowerConfig c;
-  c.dim = 16;
-  c.hidden = 64;
-  c.id_buckets = 64;
-  c.n_articles = 30;
+  TowerConfig c = config(16, 64, 30);
   const int64_t B = 16;
   CustomerTower ct(12, std::vector<int64_t>{5}, c);
   ArticleTower at(10, std::vector<int64_t>{17, 3}, c);
@@ -88,9 +89,7 @@ TEST(Towers, OverfitATinyBatchInBatchSoftmaxAndBce) {
 }
 
 TEST(Towers, MaskedColumnsAreIgnoredAndThePopularityTermIsLinear) {
-  TowerConfig c;
-  c.dim = 8;
-  c.hidden = 32;
+  TowerConfig c = config(8, 32, 0);
   c.popularity_bias = true;
   ArticleTower at(10, std::vector<int64_t>{17, 3}, c);
   auto t = make_batch(16);
@@ -118,10 +117,7 @@ TEST(Towers, MaskedColumnsAreIgnoredAndThePopularityTermIsLinear) {
 }
 
 TEST(Towers, HistoryIsTheWeightedMeanOfTheTableRows) {
-  TowerConfig c;
-  c.dim = 3;
-  c.hidden = 8;
-  c.n_articles = 4;
+  TowerConfig c = config(3, 8, 4);
   c.history_static = 2;
   c.history_embeddings = true;
   CustomerTower ct(2, std::vector<int64_t>{}, c);
