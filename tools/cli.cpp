@@ -26,7 +26,12 @@ static nlohmann::json default_config() {
           {"index", nlohmann::json(IndexConfig{})},
           {"recommend", nlohmann::json(RecommendConfig{})},
           {"evaluate", nlohmann::json(EvaluateConfig{})},
-          {"serve", {{"max_k", 100}}}};
+          {"serve",
+           {{"max_k", 100},
+            {"max_body", 1 << 20},
+            {"read_timeout", 5},
+            {"keep_alive_timeout", 2},
+            {"max_connections", 512}}}};
 }
 
 Cli::Cli()

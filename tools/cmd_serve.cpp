@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli.h"
+#include "core/error.h"
 #include "core/parallel.h"
 #include "data/ingest.h"
 #include "image/embed_stage.h"
@@ -33,6 +34,12 @@ void register_serve(Cli& cli) {
   sub->add_option("--images", images, "Photos folder 0XX/0XXXXXXXXX.jpg (default: [embed] images, or DATA/images)");
   sub->add_option("--admin-token", token, "Token for POST /admin/reload (or FASHIONREC_ADMIN_TOKEN)");
   cli.bind(sub, "--k-max", "serve.max_k", "The largest k a request may ask for");
+  cli.bind(sub, "--max-body", "serve.max_body", "Largest request body in bytes, chunked or not (413 past it)");
+  cli.bind(sub, "--read-timeout", "serve.read_timeout",
+           "Seconds a client may take to send a request before its connection is dropped");
+  cli.bind(sub, "--keep-alive-timeout", "serve.keep_alive_timeout", "Seconds an idle keep-alive connection stays open");
+  cli.bind(sub, "--max-connections", "serve.max_connections",
+           "Connections served at once, each on its own thread; more wait");
   cli.on(sub, [&cli] {
     Workspace ws = cli.workspace();
     ServiceConfig sc;
@@ -45,6 +52,13 @@ void register_serve(Cli& cli) {
     c.host = host;
     c.port = port;
     c.threads = cli.threads();
+    const auto& serve = cli.config().section("serve");
+    c.max_body = serve.at("max_body").get<size_t>();
+    c.read_timeout_s = serve.at("read_timeout").get<int>();
+    c.keep_alive_timeout_s = serve.at("keep_alive_timeout").get<int>();
+    c.max_connections = serve.at("max_connections").get<int>();
+    if (c.read_timeout_s < 1 || c.keep_alive_timeout_s < 1 || c.max_connections < 1 || c.max_body < 1)
+      throw UsageError("serve: read_timeout, keep_alive_timeout, max_connections and max_body must be at least 1");
     c.reports = ws.path("reports");
     c.admin_token = token;
     if (c.admin_token.empty())

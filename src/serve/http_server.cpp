@@ -10,15 +10,29 @@
 #include <thread>
 
 #include "core/parallel.h"
+#include "core/utf8.h"
+#include "serve/connection_pool.h"
 #include "serve/web_assets.h"
 
 namespace fr {
 
 namespace {
 
+/// JSON text that is always valid: invalid UTF-8 in any string (an id or a name from the data,
+/// text echoed from a request) is replaced by U+FFFD instead of making dump() throw.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void json_error(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
-  res.set_content(nlohmann::json{{"error", {{"status", status}, {"message", message}}}}.dump(), "application/json");
+  res.set_content(json_text({{"error", {{"status", status}, {"message", message}}}}), "application/json");
+}
+
+bool is_chunked(const httplib::Request& req) {
+  std::string te = req.get_header_value("Transfer-Encoding");
+  std::transform(te.begin(), te.end(), te.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return te.find("chunked") != std::string::npos;
 }
 
 int64_t k_param(const httplib::Request& req, int64_t fallback) {
@@ -30,7 +44,7 @@ int64_t k_param(const httplib::Request& req, int64_t fallback) {
     if (used == v.size()) return k;
   } catch (const std::exception&) {
   }
-  throw BadRequest("k must be an integer, not '" + v.substr(0, 20) + "'");
+  throw BadRequest("k must be an integer, not '" + printable_utf8(v, 20) + "'");
 }
 
 std::string read_file(const std::string& path) {
@@ -45,12 +59,56 @@ std::string read_file(const std::string& path) {
 HttpServer::HttpServer(ServerConfig c, Loader loader)
     : c_(std::move(c)), loader_(std::move(loader)), svc_(loader_()), http_(std::make_unique<httplib::Server>()) {
   const int threads = resolve_threads(c_.threads);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(std::max(2, threads * 2))); };
+  (void)threads;
+  limits();
+  routes();
+}
+
+void HttpServer::limits() {
+  const size_t max_connections = size_t(std::max(1, c_.max_connections));
+  http_->new_task_queue = [max_connections] { return new ConnectionPool(max_connections); };
   http_->set_payload_max_length(c_.max_body);
+  http_->set_read_timeout(std::max(1, c_.read_timeout_s), 0);
+  http_->set_write_timeout(std::max(1, c_.read_timeout_s), 0);
+  http_->set_keep_alive_timeout(std::max(1, c_.keep_alive_timeout_s));
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle and the client's
   // delayed ACK add 40 ms to every keep-alive request (measured with wrk).
   http_->set_tcp_nodelay(true);
-  routes();
+  // httplib's default options add SO_REUSEPORT, with which a second server binds the same port
+  // and the kernel splits the requests between the two. SO_REUSEADDR alone still allows a quick
+  // restart over connections in TIME_WAIT.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  // cpp-httplib 0.11 enforces the payload limit only on bodies with a Content-Length: a chunked
+  // body is read whole into memory, whatever its size. The routes that take a body read it
+  // through read_body() below, which counts; any other request with a chunked body is refused
+  // here, before httplib reads it, and its connection closed.
+  http_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!is_chunked(req)) return httplib::Server::HandlerResponse::Unhandled;
+    const bool takes_body = req.method == "POST" && (req.path == "/v1/recommendations" || req.path == "/admin/reload");
+    if (takes_body) return httplib::Server::HandlerResponse::Unhandled;
+    json_error(res, req.method == "POST" ? 404 : 400,
+               req.method == "POST" ? "no such route: " + printable_utf8(req.path, 100)
+                                    : "a " + printable_utf8(req.method, 10) + " request takes no body");
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  // An exception that escapes a handler (the routes catch their own) is a JSON 500, not a
+  // text one.
+  http_->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("serve: {} {}: {}", printable_utf8(req.method, 10), printable_utf8(req.path, 100), what);
+    metrics_.record("unhandled", 500, 0);
+    json_error(res, 500, "internal error");
+  });
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -91,23 +149,54 @@ void HttpServer::routes() {
                       std::chrono::duration<double>(Clock::now() - t0).count());
     };
   };
-  auto json_ok = [](httplib::Response& res, const nlohmann::json& j) { res.set_content(j.dump(), "application/json"); };
+  auto json_ok = [](httplib::Response& res, const nlohmann::json& j) {
+    res.set_content(json_text(j), "application/json");
+  };
+  // The routes that take a body read it here, in pieces, counting: max_body holds for chunked
+  // bodies too (httplib checks only a Content-Length). A body over the limit is a 413 and the
+  // connection is closed, so the rest of it is never read.
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  auto with_body = [this](std::string route, Handler inner) {
+    return [this, route, inner](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader) {
+      std::string body;
+      bool too_large = false;
+      bool ok = reader([&](const char* data, size_t n) {
+        if (body.size() + n > c_.max_body) return !(too_large = true);
+        body.append(data, n);
+        return true;
+      });
+      if (too_large || res.status == 413 || !ok) {
+        const int status = too_large || res.status == 413 ? 413 : 400;
+        json_error(res, status,
+                   status == 413 ? "the request body is too large (at most " + std::to_string(c_.max_body) + " bytes)"
+                                 : "the request body could not be read");
+        res.set_header("Connection", "close");
+        metrics_.record(route, status, 0);
+        return;
+      }
+      httplib::Request with = req;
+      with.body = std::move(body);
+      inner(with, res);
+    };
+  };
 
   http_->Get(R"(/v1/customers/([^/]+)/recommendations)",
              wrap("recommendations", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
                json_ok(res, s.recommendations(req.matches[1].str(), k_param(req, 12)));
              }));
-  http_->Post(
-      "/v1/recommendations",
-      wrap("recommendations_post", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
-        nlohmann::json body;
-        try {
-          body = nlohmann::json::parse(req.body);
-        } catch (const nlohmann::json::parse_error& e) {
-          throw BadRequest(std::string("malformed JSON: ") + e.what());
-        }
-        json_ok(res, s.recommend_request(body));
-      }));
+  http_->Post("/v1/recommendations",
+              with_body("recommendations_post",
+                        wrap("recommendations_post",
+                             [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
+                               nlohmann::json body;
+                               try {
+                                 body = nlohmann::json::parse(req.body);
+                               } catch (const nlohmann::json::parse_error& e) {
+                                 throw BadRequest(std::string("malformed JSON: ") + e.what());
+                               }
+                               json_ok(res, s.recommend_request(body));
+                             })));
   http_->Get(R"(/v1/customers/([^/]+))",
              wrap("customer", [json_ok](const Service& s, const httplib::Request& req, httplib::Response& res) {
                json_ok(res, s.customer(req.matches[1].str(), 12));
@@ -141,22 +230,23 @@ void HttpServer::routes() {
     res.set_content(metrics_.prometheus(), "text/plain; version=0.0.4");
   });
   http_->Post("/admin/reload",
-              wrap("reload", [this, json_ok](const Service&, const httplib::Request& req, httplib::Response& res) {
-                std::string token = req.get_header_value("X-Admin-Token");
-                std::string auth = req.get_header_value("Authorization");
-                if (token.empty() && auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
-                if (token.empty()) return json_error(res, 401, "an admin token is required (X-Admin-Token)");
-                if (c_.admin_token.empty() || token != c_.admin_token)
-                  return json_error(res, 403, "wrong admin token, or admin is disabled (--admin-token)");
-                std::lock_guard lk(reload_mu_);  // one reload at a time; requests go on meanwhile
-                auto t0 = Clock::now();
-                auto fresh = loader_();
-                std::atomic_store(&svc_, fresh);
-                ++reloads_;
-                json_ok(res, {{"reloaded", true},
-                              {"seconds", std::chrono::duration<double>(Clock::now() - t0).count()},
-                              {"health", fresh->health()}});
-              }));
+              with_body("reload", wrap("reload", [this, json_ok](const Service&, const httplib::Request& req,
+                                                                 httplib::Response& res) {
+                          std::string token = req.get_header_value("X-Admin-Token");
+                          std::string auth = req.get_header_value("Authorization");
+                          if (token.empty() && auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+                          if (token.empty()) return json_error(res, 401, "an admin token is required (X-Admin-Token)");
+                          if (c_.admin_token.empty() || token != c_.admin_token)
+                            return json_error(res, 403, "wrong admin token, or admin is disabled (--admin-token)");
+                          std::lock_guard lk(reload_mu_);  // one reload at a time; requests go on meanwhile
+                          auto t0 = Clock::now();
+                          auto fresh = loader_();
+                          std::atomic_store(&svc_, fresh);
+                          ++reloads_;
+                          json_ok(res, {{"reloaded", true},
+                                        {"seconds", std::chrono::duration<double>(Clock::now() - t0).count()},
+                                        {"health", fresh->health()}});
+                        })));
   // The web page and the report's files.
   for (const auto& [path, asset] : web_assets()) {
     http_->Get(path, [asset](const httplib::Request&, httplib::Response& res) {
@@ -183,12 +273,18 @@ void HttpServer::routes() {
     res.set_content(nlohmann::json{{"runs", runs}}.dump(), "application/json");
   });
   // Anything else, and statuses httplib sets itself (413 for a body over max_body), as JSON.
+  // It runs outside httplib's try block, so nothing in it may throw: the path is made valid
+  // UTF-8 (a raw %ff, or a cut in the middle of a character, used to abort the server).
   http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    json_error(res, res.status,
-               res.status == 413   ? "the request body is too large"
-               : res.status == 404 ? "no such route: " + req.path.substr(0, 100)
-                                   : "request failed");
+    try {
+      json_error(res, res.status,
+                 res.status == 413   ? "the request body is too large"
+                 : res.status == 404 ? "no such route: " + printable_utf8(req.path, 100)
+                                     : "request failed");
+    } catch (...) {
+      res.set_content(R"({"error":{"status":500,"message":"internal error"}})", "application/json");
+    }
   });
 }
 

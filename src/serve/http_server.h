@@ -6,7 +6,16 @@
 //
 // Errors are JSON {"error": {"status": N, "message": "..."}}: unknown ids 404, malformed
 // requests or k out of range 400, bodies over max_body 413, a missing admin token 401, a
-// wrong one (or admin disabled) 403, anything unexpected 500 (counted in /metrics).
+// wrong one (or admin disabled) 403, anything unexpected 500 (counted in /metrics). Every
+// response is valid JSON: text from the request (a path, an id) is echoed with invalid UTF-8
+// replaced, and an exception anywhere, the error handler included, becomes a JSON 500.
+//
+// Limits that one client must not get around: max_body holds for every transfer encoding
+// (chunked bodies are read through a counting reader); a connection that sends nothing is
+// dropped after read_timeout_s (keep_alive_timeout_s between requests); each connection has a
+// thread of its own up to max_connections (connection_pool.h), so slow clients do not starve
+// the others; the port is bound without SO_REUSEPORT, so a second server on a port in use is
+// an error instead of a silent split of the traffic.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -23,11 +32,14 @@ namespace fr {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 8080;            ///< 0 = any free port (tests)
-  int threads = 0;            ///< request threads (0 = every core)
-  std::string admin_token;    ///< "" = /admin/reload is refused (403)
-  size_t max_body = 1 << 20;  ///< bytes
-  std::string reports;        ///< the workspace's reports/ folder, for the report page
+  int port = 8080;               ///< 0 = any free port (tests)
+  int threads = 0;               ///< request threads (0 = every core)
+  std::string admin_token;       ///< "" = /admin/reload is refused (403)
+  size_t max_body = 1 << 20;     ///< bytes, whatever the transfer encoding
+  int read_timeout_s = 5;        ///< a request's headers and body must arrive within this
+  int keep_alive_timeout_s = 2;  ///< an idle keep-alive connection is closed after this
+  int max_connections = 512;     ///< connections served at once; more wait for a free thread
+  std::string reports;           ///< the workspace's reports/ folder, for the report page
 };
 
 class HttpServer {
@@ -45,6 +57,7 @@ class HttpServer {
 
  private:
   void routes();
+  void limits();
   std::shared_ptr<const Service> service() const { return std::atomic_load(&svc_); }
   ServerConfig c_;
   Loader loader_;
