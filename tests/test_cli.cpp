@@ -132,3 +132,33 @@ TEST(Cli, ImageEmbeddingsJoinTheArticleFeaturesWhenTheyExist) {
   r = run_cli(ws + " embed-images --images " + d / "pics --extractor resnet");
   EXPECT_EQ(r.code, 2) << r.out;  // resnet needs --model
 }
+
+TEST(Cli, ReadmeSettingsTableIsTheGeneratedOne) {
+  auto r = run_cli("config --markdown");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("| `retrieval_days` | `--retrieval-days` |"), std::string::npos) << r.out;
+  std::string readme = fr::test::read_file(std::string(FR_SOURCE_DIR) + "/README.md");
+  const std::string begin = "<!-- settings:begin (fashionrec config --markdown) -->\n", end = "<!-- settings:end -->";
+  auto b = readme.find(begin), e = readme.find(end);
+  ASSERT_NE(b, std::string::npos) << "README.md has no settings block";
+  ASSERT_NE(e, std::string::npos);
+  EXPECT_EQ(readme.substr(b + begin.size(), e - b - begin.size()), r.out)
+      << "README.md's settings table is out of date: paste `fashionrec config --markdown` between the markers";
+}
+
+TEST(Cli, EverySettingHasAFlagAndTomlKeysAreChecked) {
+  auto r = run_cli("train --help");
+  for (const char* flag : {"--checkpoint-every", "--loader-threads", "--hard-pool", "--weight-decay", "--logq"})
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  fr::test::TempDir d;
+  fr::test::write_file(d / "bad.toml", "[train]\nepochs = 0\n");
+  r = run_cli("--config " + d / "bad.toml" + " config");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("bad.toml:2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1..1000"), std::string::npos) << r.out;
+  r = run_cli("-w " + d / "ws" + " config --set train.lr=0.004 --threads 2");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("lr = 0.004"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# --set"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# flag --threads"), std::string::npos) << r.out;
+}

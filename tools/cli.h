@@ -11,13 +11,29 @@
 
 namespace fr::cli {
 
+// clang-format off
+#define FR_GENERAL_SETTINGS(X)                                                                                      \
+  X(std::string, workspace, "workspace", "Workspace folder for every stage's artifacts", any(), kRun, no_tune())    \
+  X(int64_t, threads, 0, "Worker threads (0 = all cores)", range(0, 4096), kRun, no_tune())                        \
+  X(std::string, log_level, "info", "trace, debug, info, warn, error or off",                                      \
+    choices({"trace", "debug", "info", "warn", "error", "off"}), kRun, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(GeneralConfig, "general", FR_GENERAL_SETTINGS)
+
+/// Every section's table, in the order `config --show` prints them.
+std::vector<SettingsTable> all_settings_tables();
+
 class Cli {
  public:
   Cli();
   CLI::App& app() { return app_; }
 
-  /// A flag whose value, when given, overrides config key "section.key" (TOML < flags).
-  CLI::Option* bind(CLI::App* sub, const std::string& flag, const std::string& key, const std::string& help);
+  /// A flag whose value, when given, overrides config key "section.key" (TOML < flags). The
+  /// help and the check come from the key's row; help, when given, replaces the row's.
+  CLI::Option* bind(CLI::App* sub, const std::string& flag, const std::string& key, const std::string& help = "");
+  /// Binds every row of a section as --key-with-dashes, except keys in skip and flags the
+  /// subcommand has already.
+  void bind_section(CLI::App* sub, const std::string& section, const std::vector<std::string>& skip = {});
   /// Runs fn when sub was chosen.
   void on(CLI::App* sub, std::function<int()> fn) {
     sub->footer(
@@ -44,6 +60,7 @@ class Cli {
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands_;
   Config config_;
   std::string config_file_;
+  std::vector<std::string> sets_;  ///< --set section.key=value
 };
 
 void register_config(Cli& cli);

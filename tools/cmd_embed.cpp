@@ -10,14 +10,7 @@ void register_embed(Cli& cli) {
       cli.app().add_subcommand("embed-images",
                                "Every article's photo -> an embedding (ResNet via TorchScript, or the colour-texture "
                                "descriptor), then PCA; cached and resumable");
-  cli.bind(sub, "--images", "embed.images", "Folder holding 0XX/0XXXXXXXXX.jpg");
-  cli.bind(sub, "--extractor", "embed.extractor", "auto (resnet when --model is given), color-texture or resnet")
-      ->check(CLI::IsMember({"auto", "color-texture", "resnet"}));
-  cli.bind(sub, "--model", "embed.model", "TorchScript ResNet (scripts/export-resnet)");
-  cli.bind(sub, "--pca-dim", "embed.pca_dim", "Dimensions kept by the PCA");
-  cli.bind(sub, "--pca-variance", "embed.pca_variance",
-           "Keep the components explaining this share (0 = use --pca-dim)");
-  cli.bind(sub, "--batch", "embed.batch", "Pictures per model batch");
+  cli.bind_section(sub, "embed");
   static bool force = false;
   static std::string sheet;
   sub->add_flag("--force", force, "Rebuild the artifact even if inputs and config are unchanged (the cache is kept)");

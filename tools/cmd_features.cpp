@@ -8,8 +8,7 @@ namespace fr::cli {
 
 void register_split(Cli& cli) {
   auto* sub = cli.app().add_subcommand("split", "Split the Dataset by time: training days, then a validation window");
-  cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window (the last days of the data)");
-  cli.bind(sub, "--val-end", "split.val_end", "Last day of the window, YYYY-MM-DD (moves the window back)");
+  cli.bind_section(sub, "split");
   static bool force = false;
   sub->add_flag("--force", force, "Split even if the dataset and config are unchanged");
   cli.on(sub, [&cli] {
@@ -26,10 +25,7 @@ void register_split(Cli& cli) {
 void register_features(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "features", "Customer, article and pair features from the training days; fitted transforms; a feature report");
-  cli.bind(sub, "--negatives", "features.negatives", "Negatives per validation positive");
-  cli.bind(sub, "--negative-sampling", "features.negative_sampling", "uniform or popularity")
-      ->check(CLI::IsMember({"uniform", "popularity"}));
-  cli.bind(sub, "--seed", "features.seed", "Seed of the negative sampling");
+  cli.bind_section(sub, "features");
   static bool force = false;
   sub->add_flag("--force", force, "Rebuild even if inputs and config are unchanged");
   cli.on(sub, [&cli] {

@@ -10,11 +10,8 @@ void register_index(Cli& cli) {
       "index",
       "Put the model's article embeddings in a FAISS index (index.frc) and report its recall against "
       "the exact index");
-  cli.bind(sub, "--index", "index.factory",
-           "FAISS factory string: Flat (exact inner product), HNSW32, IVF256,Flat, ...");
-  cli.bind(sub, "--params", "index.params", "Search parameters, e.g. efSearch=128 or nprobe=16");
-  cli.bind(sub, "--check-queries", "index.check_queries", "Articles used as queries for the recall check");
-  cli.bind(sub, "--check-k", "index.check_k", "The k of the recall check");
+  cli.bind(sub, "--index,--factory", "index.factory");
+  cli.bind_section(sub, "index");
   static bool force = false;
   sub->add_flag("--force", force, "Build even if the index is up to date");
   cli.on(sub, [&cli] {

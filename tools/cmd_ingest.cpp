@@ -9,12 +9,8 @@ namespace fr::cli {
 
 void register_ingest(Cli& cli) {
   auto* sub = cli.app().add_subcommand("ingest", "Read H&M CSVs into the columnar Dataset (workspace/dataset.frc)");
-  cli.bind(sub, "--data,-d", "ingest.data", "Folder with articles.csv, customers.csv, transactions_train.csv");
-  cli.bind(sub, "--articles", "ingest.articles", "articles.csv (optional)");
-  cli.bind(sub, "--customers", "ingest.customers", "customers.csv (optional)");
-  cli.bind(sub, "--transactions", "ingest.transactions", "transactions_train.csv");
-  cli.bind(sub, "--on-error", "ingest.on_error", "Malformed rows: fail (stop at the first) or skip (count them)")
-      ->check(CLI::IsMember({"fail", "skip"}));
+  cli.bind(sub, "--data,-d", "ingest.data");
+  cli.bind_section(sub, "ingest");
   static bool force = false;
   static bool json = false;
   sub->add_flag("--force", force, "Ingest even if inputs and config are unchanged");

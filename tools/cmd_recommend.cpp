@@ -74,9 +74,7 @@ void register_recommend(Cli& cli) {
   sub->add_option("--out,-o", out, "Submission CSV for --all");
   sub->add_option("--as-of", as_of, "latest: every purchase (the week after the data); validation: as evaluated")
       ->check(CLI::IsMember({"latest", "validation"}));
-  cli.bind(sub, "--k", "recommend.k", "Articles per customer");
-  cli.bind(sub, "--tower", "recommend.tower", "Candidates from the index");
-  cli.bind(sub, "--exclude-bought", "recommend.exclude_bought", "true: drop articles the customer bought before");
+  cli.bind_section(sub, "recommend");
   cli.on(sub, [&cli] {
     if (all == !customer.empty()) throw UsageError("recommend: give --customer ID or --all --out FILE");
     if (all && out.empty()) throw UsageError("recommend --all needs --out FILE");

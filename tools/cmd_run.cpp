@@ -28,6 +28,10 @@ void register_run(Cli& cli) {
   cli.bind(sub, "--model", "embed.model", "TorchScript ResNet for embed-images (default: colour-texture)");
   cli.bind(sub, "--index", "index.factory", "FAISS factory string for the article index (default Flat: exact)");
   cli.bind(sub, "--report", "evaluate.run", "Report folder name under reports/ (default: the UTC time)");
+  cli.bind(sub, "--tune-budget", "tune.budget");
+  cli.bind_section(sub, "split");
+  cli.bind_section(sub, "train");
+  cli.bind_section(sub, "recommend", {"k"});
   static bool force = false, no_eval = false;
   sub->add_flag("--force", force, "Run every stage even if it is up to date");
   sub->add_flag("--no-evaluate", no_eval, "Stop after the index (no report)");

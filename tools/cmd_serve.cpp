@@ -27,38 +27,29 @@ std::string images_folder(const Workspace& ws, const std::string& given) {
 void register_serve(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "serve", "Serve recommendations over HTTP (JSON API, pictures, a web page at /); docs/api.md lists the routes");
-  static std::string host = "127.0.0.1", images, token;
-  static int port = 8080;
-  sub->add_option("--host", host, "Address to listen on (127.0.0.1: this machine only)");
-  sub->add_option("--port,-p", port, "Port (0 = any free port)");
+  static std::string images, token;
+  cli.bind(sub, "--port,-p", "serve.port");
   sub->add_option("--images", images, "Photos folder 0XX/0XXXXXXXXX.jpg (default: [embed] images, or DATA/images)");
   sub->add_option("--admin-token", token, "Token for POST /admin/reload (or FASHIONREC_ADMIN_TOKEN)");
-  cli.bind(sub, "--k-max", "serve.max_k", "The largest k a request may ask for");
-  cli.bind(sub, "--max-body", "serve.max_body", "Largest request body in bytes, chunked or not (413 past it)");
-  cli.bind(sub, "--read-timeout", "serve.read_timeout",
-           "Seconds a client may take to send a request before its connection is dropped");
-  cli.bind(sub, "--keep-alive-timeout", "serve.keep_alive_timeout", "Seconds an idle keep-alive connection stays open");
-  cli.bind(sub, "--max-connections", "serve.max_connections",
-           "Connections served at once, each on its own thread; more wait");
+  cli.bind(sub, "--k-max", "serve.max_k");
+  cli.bind_section(sub, "serve", {"max_k"});
   cli.on(sub, [&cli] {
     Workspace ws = cli.workspace();
     ServiceConfig sc;
     sc.recommend = cli.config().section("recommend").get<RecommendConfig>();
     sc.threads = cli.threads();
-    sc.max_k = cli.config().section("serve").value("max_k", int64_t(100));
+    const auto serve = cli.config().section("serve").get<ServeConfig>();
+    sc.max_k = serve.max_k;
     std::string configured = cli.config().section("embed").get<EmbedConfig>().images;
     sc.images = images_folder(ws, images.empty() ? configured : images);
     ServerConfig c;
-    c.host = host;
-    c.port = port;
+    c.host = serve.host;
+    c.port = int(serve.port);
     c.threads = cli.threads();
-    const auto& serve = cli.config().section("serve");
-    c.max_body = serve.at("max_body").get<size_t>();
-    c.read_timeout_s = serve.at("read_timeout").get<int>();
-    c.keep_alive_timeout_s = serve.at("keep_alive_timeout").get<int>();
-    c.max_connections = serve.at("max_connections").get<int>();
-    if (c.read_timeout_s < 1 || c.keep_alive_timeout_s < 1 || c.max_connections < 1 || c.max_body < 1)
-      throw UsageError("serve: read_timeout, keep_alive_timeout, max_connections and max_body must be at least 1");
+    c.max_body = size_t(serve.max_body);
+    c.read_timeout_s = int(serve.read_timeout);
+    c.keep_alive_timeout_s = int(serve.keep_alive_timeout);
+    c.max_connections = int(serve.max_connections);
     c.reports = ws.path("reports");
     c.admin_token = token;
     if (c.admin_token.empty())
@@ -72,7 +63,7 @@ void register_serve(Cli& cli) {
     TrainedModel::set_compute_threads(1);  // requests run on their own threads
     HttpServer server(c, [ws, sc] { return Service::load(ws, sc); });
     int bound = server.bind();
-    std::cout << "serving " << ws.dir() << " on http://" << host << ":" << bound
+    std::cout << "serving " << ws.dir() << " on http://" << c.host << ":" << bound
               << "/ (pictures: " << (sc.images.empty() ? "none" : sc.images) << "; admin reload "
               << (c.admin_token.empty() ? "disabled" : "enabled") << "); Ctrl-C stops" << std::endl;
     std::thread waiter([&] {

@@ -22,21 +22,6 @@
 namespace fs = std::filesystem;
 namespace fr {
 
-void to_json(nlohmann::json& j, const IngestConfig& c) {
-  j = {{"data", c.data},
-       {"articles", c.articles},
-       {"customers", c.customers},
-       {"transactions", c.transactions},
-       {"on_error", c.on_error}};
-}
-void from_json(const nlohmann::json& j, IngestConfig& c) {
-  c.data = j.value("data", "");
-  c.articles = j.value("articles", "");
-  c.customers = j.value("customers", "");
-  c.transactions = j.value("transactions", "");
-  c.on_error = j.value("on_error", "fail");
-}
-
 IngestInputs resolve_inputs(const IngestConfig& c) {
   IngestInputs in;
   if (!c.data.empty()) {
@@ -291,7 +276,7 @@ nlohmann::json ingest_files(const IngestInputs& in, const std::string& on_error,
 
 IngestOutcome run_ingest(const Workspace& ws, const IngestConfig& c, int threads, bool force) {
   IngestInputs in = resolve_inputs(c);
-  nlohmann::json config = c;
+  nlohmann::json config = identity_json(c);  // the fingerprint: run-time knobs left out
   std::vector<std::string> files;
   for (auto* p : {&in.articles, &in.customers, &in.transactions})
     if (!p->empty()) files.push_back(*p);

@@ -2,20 +2,26 @@
 // `fashionrec ingest`: H&M CSVs -> the Dataset artifact (see dataset.h for its contract).
 #include <nlohmann/json.hpp>
 #include <string>
+#include "core/setting.h"
 
 #include "core/workspace.h"
 
 namespace fr {
 
-struct IngestConfig {
-  std::string data;      ///< folder with articles.csv, customers.csv, transactions_train.csv
-  std::string articles;  ///< or the files one by one (articles and customers optional)
-  std::string customers;
-  std::string transactions;
-  std::string on_error = "fail";  ///< fail | skip
-};
-void to_json(nlohmann::json& j, const IngestConfig& c);
-void from_json(const nlohmann::json& j, IngestConfig& c);
+// clang-format off
+#define FR_INGEST_SETTINGS(X)                                                                                       \
+  X(std::string, data, "", "Folder with articles.csv, customers.csv, transactions_train.csv", any(), kModel,        \
+    no_tune())                                                                                                       \
+  X(std::string, articles, "", "articles.csv, when the files are given one by one (optional)", any(), kModel,       \
+    no_tune())                                                                                                       \
+  X(std::string, customers, "", "customers.csv, when the files are given one by one (optional)", any(), kModel,     \
+    no_tune())                                                                                                       \
+  X(std::string, transactions, "", "transactions_train.csv, when the files are given one by one", any(), kModel,    \
+    no_tune())                                                                                                       \
+  X(std::string, on_error, "fail", "Malformed rows: fail (stop at the first) or skip (count them)",                 \
+    choices({"fail", "skip"}), kModel, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(IngestConfig, "ingest", FR_INGEST_SETTINGS)
 
 /// The three input paths after --data / --articles ... were resolved ("" = not given).
 struct IngestInputs {

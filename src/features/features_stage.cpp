@@ -18,16 +18,6 @@
 
 namespace fr {
 
-void to_json(nlohmann::json& j, const FeaturesConfig& c) {
-  j = {{"negatives", c.negatives}, {"negative_sampling", c.negative_sampling}, {"seed", c.seed}};
-}
-void from_json(const nlohmann::json& j, FeaturesConfig& c) {
-  FeaturesConfig d;
-  c.negatives = j.value("negatives", d.negatives);
-  c.negative_sampling = j.value("negative_sampling", d.negative_sampling);
-  c.seed = j.value("seed", d.seed);
-}
-
 std::string feature_report_markdown(const nlohmann::json& report) {
   std::ostringstream o;
   o << "# Feature report\n\nFeatures as of " << report["as_of"].get<std::string>()
@@ -75,7 +65,7 @@ std::string join_image_features(const Workspace& ws, const Dataset& d, RawTable&
 }
 
 nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int threads, bool force) {
-  nlohmann::json config = c;
+  nlohmann::json config = identity_json(c);  // the fingerprint: run-time knobs left out
   nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)},
                            {"artifact:split", ws.artifact_input(kSplitArtifact)}};
   // The image embeddings join the article features when the image stage has made them; the

@@ -10,6 +10,7 @@
 // FeatureTransform), "customer_columns", "article_columns", "pair_columns", "report"}.
 #include <nlohmann/json.hpp>
 #include <string>
+#include "core/setting.h"
 
 #include "core/workspace.h"
 #include "data/dataset.h"
@@ -22,13 +23,14 @@ inline constexpr const char* kFeaturesArtifact = "features";
 inline constexpr const char* kFeaturesFile = "features.frc";
 inline constexpr uint32_t kFeaturesVersion = 1;
 
-struct FeaturesConfig {
-  int64_t negatives = 4;                         ///< negatives per validation positive
-  std::string negative_sampling = "popularity";  ///< uniform | popularity
-  int64_t seed = 42;
-};
-void to_json(nlohmann::json& j, const FeaturesConfig& c);
-void from_json(const nlohmann::json& j, FeaturesConfig& c);
+// clang-format off
+#define FR_FEATURES_SETTINGS(X)                                                                                     \
+  X(int64_t, negatives, 4, "Negatives per labelled validation positive", range(0, 1000), kModel, no_tune())          \
+  X(std::string, negative_sampling, "popularity", "uniform or popularity", choices({"uniform", "popularity"}),      \
+    kModel, no_tune())                                                                                               \
+  X(int64_t, seed, 42, "Seed of the negative sampling", any(), kModel, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(FeaturesConfig, "features", FR_FEATURES_SETTINGS)
 
 /// Runs the stage (skips when up to date unless force). Returns a summary.
 nlohmann::json run_features(const Workspace& ws, const FeaturesConfig& c, int threads, bool force);

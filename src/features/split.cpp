@@ -7,12 +7,6 @@
 
 namespace fr {
 
-void to_json(nlohmann::json& j, const SplitConfig& c) { j = {{"val_days", c.val_days}, {"val_end", c.val_end}}; }
-void from_json(const nlohmann::json& j, SplitConfig& c) {
-  c.val_days = j.value("val_days", int64_t(7));
-  c.val_end = j.value("val_end", "");
-}
-
 Split make_split(const Dataset& d, const SplitConfig& c) {
   if (d.n_transactions() == 0) throw DataError("the dataset has no transactions to split");
   if (c.val_days < 1) throw UsageError("--val-days must be at least 1");
@@ -51,7 +45,7 @@ ValidationTruth validation_truth(const Dataset& d, const Split& s) {
 }
 
 nlohmann::json run_split(const Workspace& ws, const SplitConfig& c, bool force) {
-  nlohmann::json config = c;
+  nlohmann::json config = identity_json(c);  // the fingerprint: run-time knobs left out
   nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)}};
   std::string why;
   if (!force && ws.is_up_to_date(kSplitArtifact, config, {}, &why)) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include "core/setting.h"
 
 #include "core/artifact.h"
 #include "core/workspace.h"
@@ -17,12 +18,14 @@ inline constexpr const char* kSplitArtifact = "split";
 inline constexpr const char* kSplitFile = "split.frc";
 inline constexpr uint32_t kSplitVersion = 1;
 
-struct SplitConfig {
-  int64_t val_days = 7;
-  std::string val_end;  ///< last day of the window, YYYY-MM-DD; "" = the last day of the data
-};
-void to_json(nlohmann::json& j, const SplitConfig& c);
-void from_json(const nlohmann::json& j, SplitConfig& c);
+// clang-format off
+#define FR_SPLIT_SETTINGS(X)                                                                                        \
+  X(int64_t, val_days, 7, "Days in the validation window (the last days of the data)", range(1, 3650), kModel,      \
+    no_tune())                                                                                                       \
+  X(std::string, val_end, "", "Last day of the window, YYYY-MM-DD (\"\" = the last day of the data)", any(), kModel, \
+    no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(SplitConfig, "split", FR_SPLIT_SETTINGS)
 
 /// The split of a Dataset. Training rows are those with day < val_start; validation rows
 /// have val_start <= day <= val_end; later rows are in neither.

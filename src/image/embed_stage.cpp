@@ -24,20 +24,6 @@
 namespace fs = std::filesystem;
 namespace fr {
 
-void to_json(nlohmann::json& j, const EmbedConfig& c) {
-  j = {{"images", c.images},   {"extractor", c.extractor},       {"model", c.model},
-       {"pca_dim", c.pca_dim}, {"pca_variance", c.pca_variance}, {"batch", c.batch}};
-}
-void from_json(const nlohmann::json& j, EmbedConfig& c) {
-  EmbedConfig d;
-  c.images = j.value("images", d.images);
-  c.extractor = j.value("extractor", d.extractor);
-  c.model = j.value("model", d.model);
-  c.pca_dim = j.value("pca_dim", d.pca_dim);
-  c.pca_variance = j.value("pca_variance", d.pca_variance);
-  c.batch = j.value("batch", d.batch);
-}
-
 Pca load_image_pca(const Workspace& ws) {
   Artifact a = Artifact::open(ws.path(kImageFile), kImageArtifact, kImageVersion);
   Pca p;
@@ -166,7 +152,7 @@ nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int t
     throw UsageError("--extractor must be auto, color-texture or resnet, not '" + c.extractor + "'");
   if (kind == "resnet" && c.model.empty()) throw UsageError("--extractor resnet needs --model FILE.ts");
   if (c.pca_dim < 1) throw UsageError("--pca-dim must be at least 1");
-  nlohmann::json config = c;
+  nlohmann::json config = identity_json(c);  // the fingerprint: run-time knobs left out
   nlohmann::json inputs = {{"artifact:dataset", ws.artifact_input(kDatasetArtifact)}};
   std::string why;
   if (!force && contact_sheet.empty() && ws.is_up_to_date(kImageArtifact, config, {}, &why)) {

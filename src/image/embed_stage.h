@@ -11,6 +11,7 @@
 // fsynced in batches), so a re-run, or a run after a killed one, embeds only what is missing.
 #include <nlohmann/json.hpp>
 #include <string>
+#include "core/setting.h"
 
 #include "core/workspace.h"
 #include "image/image_artifact.h"
@@ -18,16 +19,20 @@
 
 namespace fr {
 
-struct EmbedConfig {
-  std::string images;              ///< folder holding 0XX/0XXXXXXXXX.jpg
-  std::string extractor = "auto";  ///< auto | color-texture | resnet
-  std::string model;               ///< TorchScript file (resnet)
-  int64_t pca_dim = 256;
-  double pca_variance = 0;  ///< > 0: keep the components that explain this share
-  int64_t batch = 32;
-};
-void to_json(nlohmann::json& j, const EmbedConfig& c);
-void from_json(const nlohmann::json& j, EmbedConfig& c);
+// clang-format off
+#define FR_EMBED_SETTINGS(X)                                                                                        \
+  X(std::string, images, "", "Photos folder holding 0XX/0XXXXXXXXX.jpg (run: DATA/images when it exists)", any(),   \
+    kModel, no_tune())                                                                                               \
+  X(std::string, extractor, "auto", "auto (resnet when a model is given), color-texture or resnet",                 \
+    choices({"auto", "color-texture", "resnet"}), kModel, no_tune())                                                 \
+  X(std::string, model, "", "TorchScript ResNet (scripts/export-resnet); \"\" = the colour-texture descriptor",      \
+    any(), kModel, no_tune())                                                                                        \
+  X(int64_t, pca_dim, 256, "Dimensions kept by the PCA", range(1, 4096), kModel, no_tune())                        \
+  X(double, pca_variance, 0, "> 0: keep the components that explain this share of the variance instead",           \
+    range(0, 1), kModel, no_tune())                                                                                  \
+  X(int64_t, batch, 32, "Pictures per model batch", range(1, 4096), kRun, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(EmbedConfig, "embed", FR_EMBED_SETTINGS)
 
 nlohmann::json run_embed_images(const Workspace& ws, const EmbedConfig& c, int threads, bool force,
                                 const std::string& contact_sheet = "");

@@ -196,7 +196,7 @@ bool Trainer::load_checkpoint() {
   c10::IValue cfg, state;
   a.read("config", cfg);
   auto stored = nlohmann::json::parse(cfg.toStringRef());
-  auto now = nlohmann::json(c_);
+  auto now = identity_json(c_);  // run-time knobs (checkpoint_every, loader_threads...) may differ
   for (auto& [k, v] : now.items())
     if (stored.value(k, nlohmann::json()) != v)
       throw UsageError("the checkpoint " + path + " was made with train." + k + " = " +
@@ -632,7 +632,7 @@ void Trainer::export_model() {
   nlohmann::json inputs = {{"artifact:dataset", ws_.artifact_input(kDatasetArtifact)},
                            {"artifact:split", ws_.artifact_input(kSplitArtifact)},
                            {"artifact:features", ws_.artifact_input(kFeaturesArtifact)}};
-  ws_.record(kModelArtifact, kModelFile, kModelArtifact, kModelVersion, sum, nlohmann::json(c_), inputs);
+  ws_.record(kModelArtifact, kModelFile, kModelArtifact, kModelVersion, sum, identity_json(c_), inputs);
 }
 
 void Trainer::dump_inputs(const std::string& dir) {
@@ -683,7 +683,7 @@ void Trainer::dump_inputs(const std::string& dir) {
 nlohmann::json run_train(const Workspace& ws, const TrainConfig& c, int threads, const TrainOptions& o) {
   validate(c);
   std::string why;
-  if (!o.force && o.dump_inputs.empty() && ws.is_up_to_date(kModelArtifact, nlohmann::json(c), {}, &why)) {
+  if (!o.force && o.dump_inputs.empty() && ws.is_up_to_date(kModelArtifact, identity_json(c), {}, &why)) {
     auto a = Artifact::open(ws.path(kModelFile), kModelArtifact, kModelVersion, false);
     return {
         {"up_to_date", true}, {"model", ws.path(kModelFile)}, {"curves", a.meta().value("curves", nlohmann::json())}};

@@ -13,21 +13,27 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "core/setting.h"
 
 #include "core/workspace.h"
 #include "recommend/recommend_config.h"
 
 namespace fr {
 
-struct EvaluateConfig {
-  std::vector<int64_t> ks{10, 12, 20};
-  int64_t customers = 0;            ///< validation buyers scored (0 = all; else every n-th)
-  int64_t sampled_negatives = 100;  ///< the sampled protocol: random negatives per positive
-  std::string truth;                ///< synthetic truth file ("" = found next to the ingested CSVs)
-  std::string run;                  ///< report folder name ("" = the time, YYYYMMDD-HHMMSS)
-  int64_t seed = 42;
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvaluateConfig, ks, customers, sampled_negatives, truth, run, seed)
+// clang-format off
+#define FR_EVALUATE_SETTINGS(X)                                                                                     \
+  X(std::vector<int64_t>, ks, (std::vector<int64_t>{10, 12, 20}),                                                   \
+    "The K of P@K, R@K, NDCG@K, HitRate@K and coverage@K, comma-separated (MAP@12 always)", range(1, 1000), kRun,   \
+    no_tune())                                                                                                       \
+  X(int64_t, customers, 0, "Validation buyers scored (0 = all; else evenly spaced)", at_least(0), kRun, no_tune())  \
+  X(int64_t, sampled_negatives, 100, "The seed's sampled protocol: random negatives per purchase", range(1, 100000), \
+    kRun, no_tune())                                                                                                 \
+  X(std::string, truth, "", "Synthetic truth file (\"\" = truth/truth.frc next to the ingested CSVs)", any(), kRun, \
+    no_tune())                                                                                                       \
+  X(std::string, run, "", "Report folder name under reports/ (\"\" = the UTC time)", any(), kRun, no_tune())          \
+  X(int64_t, seed, 42, "Seed of the sampled protocol", any(), kRun, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(EvaluateConfig, "evaluate", FR_EVALUATE_SETTINGS)
 
 nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const RecommendConfig& rc, int threads);
 

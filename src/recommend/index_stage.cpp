@@ -12,7 +12,7 @@ namespace fr {
 nlohmann::json run_index(const Workspace& ws, const IndexConfig& c, int threads, bool force) {
   if (c.check_queries < 0 || c.check_k < 1) throw UsageError("index.check_queries >= 0 and index.check_k >= 1");
   std::string why;
-  if (!force && ws.is_up_to_date(kIndexArtifact, nlohmann::json(c), {}, &why))
+  if (!force && ws.is_up_to_date(kIndexArtifact, identity_json(c), {}, &why))
     return {{"up_to_date", true}, {"index", ws.path(kIndexFile)}, {"entry", ws.entry(kIndexArtifact)}};
   TrainedModel model = TrainedModel::load(ws.path(kModelFile), threads);
   auto emb = model.retrieval_articles();  // the retrieval score is an inner product (trained_model.h)
@@ -43,7 +43,7 @@ nlohmann::json run_index(const Workspace& ws, const IndexConfig& c, int threads,
              {"search_ms_per_query", 1000.0 * search_s / double(nq)}};
   }
   uint64_t sum = index.save(ws.path(kIndexFile), {{"factory", c.factory}, {"params", c.params}, {"check", check}});
-  ws.record(kIndexArtifact, kIndexFile, kIndexArtifact, kIndexVersion, sum, nlohmann::json(c),
+  ws.record(kIndexArtifact, kIndexFile, kIndexArtifact, kIndexVersion, sum, identity_json(c),
             {{"artifact:" + std::string(kModelArtifact), ws.artifact_input(kModelArtifact)}});
   return {{"index", ws.path(kIndexFile)}, {"factory", c.factory}, {"articles", n}, {"dim", dim},
           {"build_s", build_s},           {"check", check}};

@@ -3,29 +3,43 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include "core/setting.h"
 
 namespace fr {
 
-struct RecommendConfig {
-  int64_t k = 12;               ///< articles per customer
-  int64_t tower = 100;          ///< candidates from the article index (the towers)
-  int64_t repurchase = 20;      ///< the customer's past articles, time-decayed
-  int64_t co_purchase = 20;     ///< bought on the same day as the customer's recent articles
-  int64_t popular = 20;         ///< last week's best sellers in the customer's age bucket
-  bool exclude_bought = false;  ///< drop articles the customer bought before the as-of day
-  std::string index_params;     ///< FAISS search parameters, e.g. "efSearch=128"
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RecommendConfig, k, tower, repurchase, co_purchase, popular,
-                                                exclude_bought, index_params)
-/// Throws UsageError naming the field.
+// policy: what is shipped. "model" ranks the candidates with the ranker; the others are the
+// rankings `fashionrec tune` may pick when they beat the model on the inner window
+// (recommend/policy.h): the customer's own repurchases first then the model, or a baseline.
+// clang-format off
+#define FR_RECOMMEND_SETTINGS(X)                                                                                    \
+  X(int64_t, k, 12, "Articles per customer", range(1, 1000), kRun, no_tune())                                       \
+  X(int64_t, tower, 100, "Candidates from the article index (the towers)", range(0, 10000), kModel,                 \
+    tune_choice({50, 100, 200}))                                                                                     \
+  X(int64_t, repurchase, 20, "Candidates from the customer's past articles, time-decayed", range(0, 1000), kModel,  \
+    tune_choice({0, 10, 20, 40}))                                                                                    \
+  X(int64_t, co_purchase, 20, "Candidates bought on the same day as the customer's recent articles",                \
+    range(0, 1000), kModel, tune_choice({0, 10, 20, 40}))                                                            \
+  X(int64_t, popular, 20, "Candidates from last week's best sellers in the customer's age bucket", range(0, 200),   \
+    kModel, tune_choice({0, 10, 20, 40}))                                                                            \
+  X(bool, exclude_bought, false, "Drop articles the customer bought before the as-of day", any(), kModel,          \
+    tune_choice({false, true}))                                                                                      \
+  X(std::string, policy, "model",                                                                                    \
+    "What is shipped: model, repurchase_then_model, or a baseline (tune picks it on the inner window)",             \
+    choices({"model", "repurchase_then_model", "last_week_top12", "decayed_popularity", "repurchase_then_popular",  \
+             "age_bucket_popularity"}),                                                                              \
+    kModel, no_tune())                                                                                               \
+  X(std::string, index_params, "", "FAISS search parameters, e.g. efSearch=128", any(), kRun, no_tune())
+#define FR_INDEX_SETTINGS(X)                                                                                        \
+  X(std::string, factory, "Flat", "FAISS index_factory string, inner product (Flat: exact; HNSW32, IVF256,Flat)",   \
+    any(), kModel, no_tune())                                                                                        \
+  X(std::string, params, "", "Search parameters, e.g. efSearch=128 or nprobe=16", any(), kModel, no_tune())         \
+  X(int64_t, check_queries, 2000, "Articles used as queries for the recall check against the exact index",         \
+    at_least(0), kRun, no_tune())                                                                                    \
+  X(int64_t, check_k, 100, "The k of the recall check", range(1, 10000), kRun, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(RecommendConfig, "recommend", FR_RECOMMEND_SETTINGS)
+FR_SETTINGS_SECTION(IndexConfig, "index", FR_INDEX_SETTINGS)
+/// The rows' checks and those across fields. Throws UsageError naming the field.
 void validate(const RecommendConfig& c);
-
-struct IndexConfig {
-  std::string factory = "Flat";  ///< FAISS index_factory string (inner product)
-  std::string params;            ///< search parameters, e.g. "efSearch=128"
-  int64_t check_queries = 2000;  ///< customers whose top-k is compared with the exact index
-  int64_t check_k = 100;
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IndexConfig, factory, params, check_queries, check_k)
 
 }  // namespace fr

@@ -8,15 +8,10 @@
 namespace fr {
 
 void validate(const RecommendConfig& c) {
-  auto fail = [](const std::string& field, const std::string& why) {
-    throw UsageError("recommend." + field + ": " + why);
-  };
-  if (c.k < 1 || c.k > 1000) fail("k", "must be in 1..1000");
-  if (c.tower < 0 || c.repurchase < 0 || c.co_purchase < 0 || c.popular < 0)
-    fail("tower", "candidate counts cannot be negative");
-  if (c.popular > int64_t(AsOfData::kListLength)) fail("popular", "at most 200");
+  check_settings(settings_table(&c), nlohmann::json(c));
+  static_assert(AsOfData::kListLength == 200, "recommend.popular's range says 200");
   if (c.tower + c.repurchase + c.co_purchase + c.popular < c.k)
-    fail("tower", "the candidate sources together must give at least k articles");
+    throw UsageError("recommend.tower: the candidate sources together must give at least k articles");
 }
 
 Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c)

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "core/setting.h"
 #include "serve/request_metrics.h"
 #include "serve/service.h"
 
@@ -30,6 +31,23 @@ class Server;
 
 namespace fr {
 
+// clang-format off
+#define FR_SERVE_SETTINGS(X)                                                                                        \
+  X(std::string, host, "127.0.0.1", "Address to listen on (127.0.0.1: this machine only)", any(), kRun, no_tune()) \
+  X(int64_t, port, 8080, "Port (0 = any free port)", range(0, 65535), kRun, no_tune())                             \
+  X(int64_t, max_k, 100, "The largest k a request may ask for", range(1, 10000), kRun, no_tune())                  \
+  X(int64_t, max_body, 1 << 20, "Largest request body in bytes, chunked or not (413 past it)", range(1, 1LL << 32), \
+    kRun, no_tune())                                                                                                 \
+  X(int64_t, read_timeout, 5, "Seconds a client may take to send a request before its connection is dropped",     \
+    range(1, 3600), kRun, no_tune())                                                                                 \
+  X(int64_t, keep_alive_timeout, 2, "Seconds an idle keep-alive connection stays open", range(1, 3600), kRun,       \
+    no_tune())                                                                                                       \
+  X(int64_t, max_connections, 512, "Connections served at once, each on its own thread; more wait",                 \
+    range(1, 100000), kRun, no_tune())
+// clang-format on
+FR_SETTINGS_SECTION(ServeConfig, "serve", FR_SERVE_SETTINGS)
+
+/// What the HTTP server needs (cmd_serve fills it from ServeConfig; tests set it directly).
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;               ///< 0 = any free port (tests)

@@ -25,34 +25,6 @@
 namespace fs = std::filesystem;
 namespace fr::synth {
 
-void to_json(nlohmann::json& j, const SynthConfig& c) {
-  j = {{"out", c.out},
-       {"preset", c.preset},
-       {"seed", c.seed},
-       {"images", c.images},
-       {"customers", c.customers},
-       {"articles", c.articles},
-       {"purchases", c.purchases},
-       {"days", c.days},
-       {"truth_top_k", c.truth_top_k},
-       {"metadata_noise", c.metadata_noise},
-       {"image_width", c.image_width}};
-}
-void from_json(const nlohmann::json& j, SynthConfig& c) {
-  SynthConfig d;
-  c.out = j.value("out", d.out);
-  c.preset = j.value("preset", d.preset);
-  c.seed = j.value("seed", d.seed);
-  c.images = j.value("images", d.images);
-  c.customers = j.value("customers", d.customers);
-  c.articles = j.value("articles", d.articles);
-  c.purchases = j.value("purchases", d.purchases);
-  c.days = j.value("days", d.days);
-  c.truth_top_k = j.value("truth_top_k", d.truth_top_k);
-  c.metadata_noise = j.value("metadata_noise", d.metadata_noise);
-  c.image_width = j.value("image_width", d.image_width);
-}
-
 SynthConfig resolve_preset(const SynthConfig& in) {
   struct Preset {
     const char* name;
@@ -71,6 +43,7 @@ SynthConfig resolve_preset(const SynthConfig& in) {
     if (in.preset == x.name) p = &x;
   if (!p) throw UsageError("unknown preset '" + in.preset + "' (tiny, small, medium, hm-full)");
   SynthConfig c = in;
+  check_settings(settings_table(&c), nlohmann::json(c));
   if (c.customers <= 0) c.customers = p->customers;
   if (c.articles <= 0) c.articles = p->articles;
   if (c.purchases <= 0) c.purchases = p->purchases;

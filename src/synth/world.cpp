@@ -81,7 +81,8 @@ int32_t WeekSampler::draw(uint64_t r) const {
 float World::score(const Customer& c, const Article& a) const {
   float dot = 0;
   for (int k = 0; k < kDim; ++k) dot += c.u[k] * a.v[k];
-  return std::min(dot / kTau + c.beta * a.price_score, kMaxScore);
+  // taste scales the taste term (1: the presets' worlds, bit for bit).
+  return std::min(dot * float(config.taste) / kTau + c.beta * a.price_score, kMaxScore);
 }
 
 double World::popularity(const Article& a, int32_t t) const {
@@ -152,6 +153,8 @@ World build_world(const SynthConfig& cfg, int threads) {
     double sek = 0.85 * pt.base_sek * std::exp(0.25 * pr.normal());
     int32_t sek_i = std::max<int32_t>(29, int32_t(std::lround(sek / 50.0)) * 50 - 1);
     int32_t launch = int32_t(pr.uniform() * (w.days + 300)) - 300;
+    // The knobs draw only when set, so the presets' worlds stay the same.
+    if (cfg.new_articles > 0 && pr.chance(cfg.new_articles)) launch = w.days - 28 + int32_t(pr.below(28));
     p.name = std::string(kNameWords[pr.below(std::size(kNameWords))]) + " " + pt.name;
     if (!pr.chance(0.005)) {
       std::string t = pt.name;
@@ -189,7 +192,7 @@ World build_world(const SynthConfig& cfg, int threads) {
       a.sek = sek_i;
       a.base_pop = float(std::exp(0.5 * pr.normal()));
       a.launch = launch + (v == 0 ? 0 : int32_t(pr.below(60)));
-      a.half_life = basic ? 500.f : float(45 * std::exp(0.6 * pr.normal()));
+      a.half_life = basic ? 500.f : float(45 * std::exp(0.6 * pr.normal()) * cfg.article_life);
       for (int k = 0; k < kDim; ++k)
         a.v[k] = T[type][k] + K[c][k] + P[a.appearance][k] + D[dept][k] + a.shade * S[k] + float(0.2 * pr.normal());
       w.articles.push_back(a);
@@ -233,11 +236,17 @@ World build_world(const SynthConfig& cfg, int threads) {
     bool young = bucket <= 1;
     c.beta = float((young ? 0.6 : 0.25) * (0.5 + cr.uniform()));
     c.p_online = float(std::clamp(0.7 + 0.25 * cr.normal(), 0.02, 0.98));
-    c.r_rep = float(0.005 + 0.055 * cr.uniform());
-    c.q_same = float(0.01 + 0.07 * cr.uniform());
+    c.r_rep = float((0.005 + 0.055 * cr.uniform()) * cfg.repurchase);
+    c.q_same = float((0.01 + 0.07 * cr.uniform()) * cfg.repurchase);
+    if (c.r_rep + c.q_same > 0.9f) {  // strong habits still leave room for new choices
+      const float s = 0.9f / (c.r_rep + c.q_same);
+      c.r_rep *= s, c.q_same *= s;
+    }
     raw[i] = cr.chance(0.01) ? 0 : std::exp(1.4 * cr.normal());
     double start = cr.uniform() * 1.2 - 0.3;
     c.start = std::clamp(int32_t(start * w.days), 0, w.days - 1);
+    if (cfg.new_customers > 0 && cr.chance(cfg.new_customers))
+      c.start = std::max(0, w.days - 28 + int32_t(cr.below(28)));
     double life = -std::log(1 - cr.uniform()) * 0.6 * w.days;
     c.end = std::clamp(int32_t(c.start + life), c.start, w.days - 1);
   });

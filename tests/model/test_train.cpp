@@ -220,6 +220,43 @@ TEST(Train, ExportedModelLoadsAndIsUpToDate) {
   EXPECT_TRUE(run_train(Workspace(wa), c, 2, {}).value("up_to_date", false));
 }
 
+TEST(Train, RunTimeKnobsLeaveTheModelUpToDateAndMayChangeOnResume) {
+  test::TempDir a;
+  auto wa = fresh_copy(a);
+  auto c = quick_config();
+  TrainOptions stop{};
+  stop.stop_after_steps = 3;
+  ASSERT_EQ(run_train(Workspace(wa), c, 2, stop).value("stopped_at_step", -1), 3);
+  // Resume with other run-time knobs: accepted, and the run finishes.
+  c.checkpoint_every = 2;
+  c.loader_threads = 2;
+  c.eval_customers = 100;
+  TrainOptions finish{};
+  finish.resume = true;
+  auto s = run_train(Workspace(wa), c, 2, finish);
+  ASSERT_TRUE(s.contains("best")) << s.dump();
+  // Back to the defaults of those knobs: the model is still up to date.
+  c.checkpoint_every = 0;
+  c.loader_threads = 1;
+  c.eval_customers = 20000;
+  EXPECT_TRUE(run_train(Workspace(wa), c, 2, {}).value("up_to_date", false));
+  // Every other row is part of the model's identity: changing one makes the model stale.
+  for (const Setting& row : settings_table(&c)) {
+    nlohmann::json changed = nlohmann::json(c);
+    const auto& v = changed[row.key];
+    if (v.is_boolean())
+      changed[row.key] = !v.get<bool>();
+    else if (v.is_number_integer())
+      changed[row.key] = v.get<int64_t>() + 1;
+    else if (v.is_number())
+      changed[row.key] = v.get<double>() * 2;
+    else
+      changed[row.key] = v.get<std::string>() + "x";
+    bool fresh = Workspace(wa).is_up_to_date(kModelArtifact, identity_json(changed.get<TrainConfig>()), {});
+    EXPECT_EQ(fresh, !row.identity) << "train." << row.key;
+  }
+}
+
 TEST(Train, BadCheckpointsAndConfigsAreClearErrors) {
   test::TempDir a;
   auto wa = fresh_copy(a);
