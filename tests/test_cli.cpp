@@ -101,13 +101,20 @@ TEST(Cli, RunDoesEachStageOnceThenNothingUntilAnInputChanges) {
   EXPECT_NE(r.out.find("ingest: ran"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("features: ran"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("train: ran"), std::string::npos) << r.out;
+  // run tunes by default, on the inner window, and trains with what it chose.
+  EXPECT_NE(r.out.find("tune: ran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Tuning chose"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(d / "ws/tune.json"));
+  EXPECT_TRUE(std::filesystem::exists(d / "ws/tuned.toml"));
+  EXPECT_NE(run_cli(ws + " config --show").out.find("# tune ("), std::string::npos) << "tuned values are marked";
   EXPECT_TRUE(std::filesystem::exists(d / "ws/model.frc"));
   r = run_cli(ws + " run --data " + d / "data");
+  EXPECT_NE(r.out.find("tune: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("train: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ingest: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("split: up to date"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("features: up to date"), std::string::npos) << r.out;
-  r = run_cli(ws + " run --val-days 14");  // a config change reruns split and what follows
+  r = run_cli(ws + " run --no-tune --val-days 14");  // a config change reruns split and what follows
   EXPECT_NE(r.out.find("split: ran"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("features: ran"), std::string::npos) << r.out;
   EXPECT_TRUE(std::filesystem::exists(d / "ws/feature_report.md"));

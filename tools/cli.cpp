@@ -68,6 +68,15 @@ void Cli::bind_section(CLI::App* sub, const std::string& section, const std::vec
 }
 
 int Cli::run() {
+  reload_config();
+  setup_logging(config_.json()["general"]["log_level"]);
+  for (auto& [sub, fn] : commands_)
+    if (sub->parsed()) return fn();
+  return 2;
+}
+
+void Cli::reload_config() {
+  config_ = Config(all_settings_tables());
   std::string ws = config_.json()["general"]["workspace"];
   for (auto& b : bindings_)
     if (b.key == "general.workspace" && b.opt->count()) ws = b.value;
@@ -85,10 +94,6 @@ int Cli::run() {
   }
   for (auto& b : bindings_)
     if (b.opt->count()) config_.set(b.key, b.value, "flag " + b.opt->get_name());
-  setup_logging(config_.json()["general"]["log_level"]);
-  for (auto& [sub, fn] : commands_)
-    if (sub->parsed()) return fn();
-  return 2;
 }
 
 int Cli::threads() const {

@@ -46,6 +46,9 @@ class Cli {
   int run();
 
   Config& config() { return config_; }
+  /// Merges the layers again (after tune wrote tuned.toml): defaults < tuned.toml < TOML file
+  /// < --set < flags.
+  void reload_config();
   int threads() const;
   Workspace workspace() const;
 
@@ -77,5 +80,6 @@ void register_index(Cli& cli);
 void register_evaluate(Cli& cli);
 void register_recommend(Cli& cli);
 void register_serve(Cli& cli);
+void register_tune(Cli& cli);
 
 }  // namespace fr::cli

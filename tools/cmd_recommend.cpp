@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "model/trainer.h"
 #include "recommend/index_stage.h"
 #include "recommend/recommender.h"
+#include "tune/refit.h"
 
 namespace fr::cli {
 
@@ -79,13 +82,21 @@ void register_recommend(Cli& cli) {
     if (all == !customer.empty()) throw UsageError("recommend: give --customer ID or --all --out FILE");
     if (all && out.empty()) throw UsageError("recommend --all needs --out FILE");
     Workspace ws = cli.workspace();
+    // As of the day after the data: the model refitted through the last day when it is up to
+    // date (its split has no validation window: its "validation" day is the latest one).
+    auto when = as_of == "latest" ? AsOfData::When::kLatest : AsOfData::When::kValidation;
+    if (as_of == "latest")
+      if (auto refit = fresh_refit(ws)) {
+        ws = Workspace(*refit, false);
+        when = AsOfData::When::kValidation;
+        spdlog::info("recommend: the model refitted through the last day ({})", *refit);
+      }
     Dataset d = Dataset::load(ws.path(kDatasetFile));
     Split split = load_split(ws);
     auto rc = cli.config().section("recommend").get<RecommendConfig>();
     TrainedModel model = TrainedModel::load(ws.path(kModelFile), cli.threads());
     ItemIndex index = load_or_build_index(ws, model, rc.index_params);
-    AsOfData data(ws, d, split, as_of == "latest" ? AsOfData::When::kLatest : AsOfData::When::kValidation,
-                  cli.threads());
+    AsOfData data(ws, d, split, when, cli.threads());
     Recommender rec(model, index, data, rc);
     if (all) {
       write_all(rec, d, out, resolve_threads(cli.threads()));

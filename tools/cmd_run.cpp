@@ -12,6 +12,8 @@
 #include "model/trainer.h"
 #include "recommend/evaluate_stage.h"
 #include "recommend/index_stage.h"
+#include "tune/refit.h"
+#include "tune/tune_stage.h"
 
 namespace fr::cli {
 
@@ -19,7 +21,8 @@ void register_run(Cli& cli) {
   auto* sub = cli.app().add_subcommand(
       "run",
       "Run every stage whose inputs or config changed, in order: ingest, split, embed-images (with --images), "
-      "features, train, index; then evaluate (a report under reports/, the metrics table at the end)");
+      "features, tune (on the inner window before the validation one), train, index; then evaluate (a report under "
+      "reports/, the metrics table at the end)");
   cli.bind(sub, "--data,-d", "ingest.data", "Folder with the H&M CSVs (or set [ingest] in the TOML file)");
   cli.bind(sub, "--val-days", "split.val_days", "Days in the validation window");
   cli.bind(sub, "--val-end", "split.val_end", "Last day of the validation window, YYYY-MM-DD");
@@ -32,7 +35,10 @@ void register_run(Cli& cli) {
   cli.bind_section(sub, "split");
   cli.bind_section(sub, "train");
   cli.bind_section(sub, "recommend", {"k"});
-  static bool force = false, no_eval = false;
+  static bool force = false, no_eval = false, no_tune = false, no_refit = false;
+  sub->add_flag("--no-refit", no_refit, "Skip the refit through the last day after evaluation (train --refit)");
+  sub->add_flag("--no-tune", no_tune,
+                "Skip tuning: train with the defaults, your TOML file and flags (and any tuned.toml)");
   sub->add_flag("--force", force, "Run every stage even if it is up to date");
   sub->add_flag("--no-evaluate", no_eval, "Stop after the index (no report)");
   cli.on(sub, [&cli] {
@@ -67,6 +73,16 @@ void register_run(Cli& cli) {
       return run_features(ws, cli.config().section("features").get<FeaturesConfig>(), cli.threads(), force)
           .value("up_to_date", false);
     });
+    // Tuning on the inner window (before the validation window), then the chosen settings.
+    if (!no_tune && cli.config().section("tune").value("enabled", true)) {
+      nlohmann::json tuned;
+      timed("tune", [&] {
+        tuned = run_tune(ws, cli.config(), cli.threads(), force);
+        return tuned.value("up_to_date", false);
+      });
+      std::cout << "  " << tuned["summary"].get<std::string>() << "\n";
+      cli.reload_config();
+    }
     nlohmann::json trained;
     timed("train", [&] {
       TrainOptions o;
@@ -85,7 +101,20 @@ void register_run(Cli& cli) {
                             cli.config().section("recommend").get<RecommendConfig>(), cli.threads());
       return false;
     });
+    // The refit through the last day: what recommend --all and serve use.
+    if (!no_refit) {
+      nlohmann::json refitted;
+      timed("refit", [&] {
+        refitted = run_refit(ws, cli.config().section("train").get<TrainConfig>(),
+                             cli.config().section("features").get<FeaturesConfig>(),
+                             cli.config().section("index").get<IndexConfig>(), cli.threads(), force);
+        return refitted.value("up_to_date", false);
+      });
+    }
     std::cout << "\n" << metrics_table(report) << "report: " << report["report"].get<std::string>() << "\n";
+    if (!no_refit)
+      std::cout << "served (recommend --all, serve): the model refitted through the last day, in "
+                << ws.path(kRefitFolder) << "\n";
     return 0;
   });
 }

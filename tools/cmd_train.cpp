@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "model/trainer.h"
+#include "tune/refit.h"
 
 namespace fr::cli {
 
@@ -21,7 +22,10 @@ void register_train(Cli& cli) {
       "Train the two towers (in-batch softmax, logQ) and the ranker (BCE), joint or staged; evaluate each "
       "epoch on the validation week; export model.frc");
   cli.bind_section(sub, "train");
-  static bool force = false, resume = false;
+  static bool force = false, resume = false, refit = false;
+  sub->add_flag("--refit", refit,
+                "Train the model's settings again on every purchase through the last day (validation window "
+                "included), for recommend --as-of latest, --all and serve; evaluate keeps the model before it");
   static int64_t stop_after = 0;
   static std::string dump;
   sub->add_flag("--force", force, "Train even if the model is up to date");
@@ -30,6 +34,16 @@ void register_train(Cli& cli) {
   sub->add_option("--dump-inputs", dump, "Write the first epoch's inputs to DIR for bench/train, and stop");
   cli.on(sub, [&cli] {
     auto c = cli.config().section("train").get<TrainConfig>();
+    if (refit) {
+      auto s = run_refit(cli.workspace(), c, cli.config().section("features").get<FeaturesConfig>(),
+                         cli.config().section("index").get<IndexConfig>(), cli.threads(), force);
+      if (s.value("up_to_date", false))
+        std::cout << "the refitted model is up to date: " << s["workspace"].get<std::string>() << "\n";
+      else
+        std::cout << "refitted on every purchase: " << s["refit_epochs"]["retrieval"] << " retrieval and "
+                  << s["refit_epochs"]["rank"] << " ranking epochs\n  model: " << s["model"].get<std::string>() << "\n";
+      return 0;
+    }
     TrainOptions o{force, resume, stop_after, dump};
     auto s = run_train(cli.workspace(), c, cli.threads(), o);
     if (s.value("up_to_date", false)) {

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     fr::cli::register_split(cli);
     fr::cli::register_features(cli);
     fr::cli::register_embed(cli);
+    fr::cli::register_tune(cli);
     fr::cli::register_train(cli);
     fr::cli::register_index(cli);
     fr::cli::register_evaluate(cli);

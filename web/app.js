@@ -143,4 +143,11 @@ function route() {
 $("search").addEventListener("click", search);
 $("q").addEventListener("keydown", (e) => { if (e.key === "Enter") search(); });
 window.addEventListener("hashchange", route);
+// What the server ships: the model, or the ranking tune chose because it beat the model.
+get("/health").then((h) => {
+  $("shipped").textContent = h.policy === "model"
+    ? "Recommendations: the model's ranking (" + (h.refitted ? "refitted through the last day" : "trained before the validation window") + ")"
+    : "Recommendations: " + h.policy.replace(/_/g, " ") + ", which beat the model when tuned (tune.json)";
+  $("shipped").dataset.policy = h.policy;
+}).catch(() => {});
 route();

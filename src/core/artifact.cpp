@@ -389,6 +389,13 @@ std::vector<std::string> Artifact::section_names() const {
   return out;
 }
 
+std::pair<DType, std::span<const std::byte>> Artifact::raw_section(const std::string& name) const {
+  auto it = sections_.find(name);
+  if (it == sections_.end()) throw ArtifactError(path(), "section '" + name + "' is missing");
+  const Section& s = it->second;
+  return {s.type, std::span<const std::byte>(file_.data() + s.offset, size_t(s.count * dtype_size(s.type)))};
+}
+
 const Artifact::Section& Artifact::section(const std::string& name, DType want) const {
   auto it = sections_.find(name);
   if (it == sections_.end()) throw ArtifactError(path(), "section '" + name + "' is missing");

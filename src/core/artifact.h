@@ -135,6 +135,8 @@ class Artifact {
   uint64_t checksum() const { return checksum_; }
   bool has(const std::string& name) const { return sections_.count(name) > 0; }
   std::vector<std::string> section_names() const;
+  /// A section's type and bytes, whatever its type (to copy sections into another artifact).
+  std::pair<DType, std::span<const std::byte>> raw_section(const std::string& name) const;
 
   template <class T>
   std::span<const T> column(const std::string& name) const {

@@ -9,10 +9,14 @@ namespace fr {
 
 Split make_split(const Dataset& d, const SplitConfig& c) {
   if (d.n_transactions() == 0) throw DataError("the dataset has no transactions to split");
-  if (c.val_days < 1) throw UsageError("--val-days must be at least 1");
+  if (c.val_days < 0) throw UsageError("--val-days must be at least 0");
   auto [lo, hi] = std::minmax_element(d.tx_day.begin(), d.tx_day.end());
   Split s;
   s.val_end = *hi;
+  if (c.val_days == 0) {  // no validation window: training is every purchase (train --refit)
+    s.val_start = *hi + 1;
+    return s;
+  }
   if (!c.val_end.empty() && !parse_date(c.val_end, s.val_end))
     throw UsageError("--val-end must be a date YYYY-MM-DD, not '" + c.val_end + "'");
   s.val_start = s.val_end - int32_t(c.val_days) + 1;

@@ -20,7 +20,8 @@ inline constexpr uint32_t kSplitVersion = 1;
 
 // clang-format off
 #define FR_SPLIT_SETTINGS(X)                                                                                        \
-  X(int64_t, val_days, 7, "Days in the validation window (the last days of the data)", range(1, 3650), kModel,      \
+  X(int64_t, val_days, 7, "Days in the validation window, the last of the data (0: none, train --refit's)",          \
+    range(0, 3650), kModel,                                                                                          \
     no_tune())                                                                                                       \
   X(std::string, val_end, "", "Last day of the window, YYYY-MM-DD (\"\" = the last day of the data)", any(), kModel, \
     no_tune())

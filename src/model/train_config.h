@@ -87,6 +87,11 @@ namespace fr {
   X(int64_t, candidates, 100, "Retrieval candidates per customer given to the ranker (and recall@N)",               \
     range(12, 100000), kModel, no_tune())                                                                            \
   X(int64_t, seed, 42, "Seed: the same seed gives the same losses", any(), kModel, no_tune())                       \
+  X(std::string, policy, "model",                                                                                    \
+    "What recommend and serve ship: model, repurchase_then_model or a baseline (tune picks it on the inner window)", \
+    choices({"model", "repurchase_then_model", "last_week_top12", "decayed_popularity", "repurchase_then_popular",  \
+             "age_bucket_popularity"}),                                                                              \
+    kModel, no_tune())                       \
   /* Run-time knobs: not part of the model's identity. */                                                            \
   X(int64_t, eval_customers, 20000, "Validation customers scored each epoch (0 = all)", at_least(0), kRun,          \
     no_tune())                                                                                                       \

@@ -39,6 +39,9 @@ class TrainedModel {
   int64_t dim() const;
   int64_t n_articles() const;
   const nlohmann::json& meta() const;
+  /// What recommend and serve ship (train.policy; recommend/policy.h): "model" unless tune
+  /// found a ranking that beat the model on the inner window.
+  std::string policy() const { return meta().value("train", nlohmann::json::object()).value("policy", "model"); }
   /// [n_articles, dim]
   std::span<const float> article_embeddings() const;
   /// dim + 1, and [n_articles, dim + 1]: see the top of this file.

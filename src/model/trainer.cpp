@@ -130,6 +130,7 @@ class Trainer {
   }
   int64_t main_steps() const { return c_.epochs * int64_t(data_.batches_per_epoch()); }
   void save_checkpoint();
+  bool checkpoints_ = true;
   bool load_checkpoint();
   void mine_hard_negatives(int64_t epoch);
   nlohmann::json evaluate(bool with_ranker);
@@ -159,6 +160,7 @@ class Trainer {
 };
 
 void Trainer::save_checkpoint() {
+  if (!checkpoints_) return;  // tune's trials: a lost trial is run again, not resumed
   std::string bytes = archive_bytes([&](torch::serialize::OutputArchive& a) {
     torch::serialize::OutputArchive m, b, o, r;
     model_->save(m);
@@ -384,6 +386,8 @@ nlohmann::json Trainer::evaluate(bool with_ranker) {
 }
 
 bool Trainer::end_epoch(nlohmann::json row, double figure) {
+  // No validation window (train --refit): every epoch counts as the best, the last one is kept.
+  if (data_.eval_customers().empty()) figure = double(st_.epoch + 1);
   // Early stopping: keeps the best weights; stops after `patience` epochs without a better figure.
   if (figure > st_.best + 1e-5) {
     st_.best = figure;
@@ -409,6 +413,7 @@ bool Trainer::end_epoch(nlohmann::json row, double figure) {
 }
 
 nlohmann::json Trainer::run(const TrainOptions& o) {
+  checkpoints_ = o.checkpoints || o.stop_after_steps > 0;
   if (!o.dump_inputs.empty()) {
     dump_inputs(o.dump_inputs);
     return {{"dumped", o.dump_inputs}};

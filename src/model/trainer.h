@@ -29,6 +29,9 @@ struct TrainOptions {
   /// checkpoint written at that step. 0 = run to the end.
   int64_t stop_after_steps = 0;
   std::string dump_inputs;  ///< bench/train: write the first epoch's inputs here and stop
+  /// false: no train.ckpt at epoch ends (tune's short trials, where writing the optimiser's
+  /// state took longer than the epochs on small data)
+  bool checkpoints = true;
 };
 
 /// Returns a summary: {"up_to_date"} or {"stopped_at_step"} or the final figures.

@@ -25,15 +25,13 @@
 #include "features/split.h"
 #include "model/trainer.h"
 #include "recommend/index_stage.h"
+#include "recommend/policy.h"
 #include "recommend/recommender.h"
 #include "recommend/report.h"
 
 namespace fr {
 
 namespace {
-
-const char* kBaselines[] = {"last_week_top12", "decayed_popularity", "repurchase_then_popular",
-                            "age_bucket_popularity"};
 
 std::string now_run_name() {
   std::time_t t = std::time(nullptr);
@@ -59,26 +57,23 @@ std::unordered_map<int32_t, std::vector<int32_t>> load_oracle(const std::string&
   return out;
 }
 
-/// Appends `from` to `out` (skipping repeats and excluded articles) until it holds n.
-void fill(std::vector<int32_t>& out, std::span<const int32_t> from, size_t n, const std::vector<int32_t>& excluded) {
-  for (int32_t a : from) {
-    if (out.size() >= n) return;
-    if (std::binary_search(excluded.begin(), excluded.end(), a)) continue;
-    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
-  }
-}
-
 struct Tables {
-  MetricTable model, retrieval, oracle, sampled;
+  MetricTable model, blend, retrieval, oracle, sampled;
   std::vector<MetricTable> baselines;
   std::vector<double> source_recall;  // [all, tower, repurchase, co-purchase, popular]
   double candidates = 0;
   Tables(const std::vector<int64_t>& ks, size_t na)
-      : model(ks, na), retrieval(ks, na), oracle(ks, na), sampled({10}, na), source_recall(1 + kSourceNames.size()) {
-    for (size_t i = 0; i < std::size(kBaselines); ++i) baselines.emplace_back(ks, na);
+      : model(ks, na),
+        blend(ks, na),
+        retrieval(ks, na),
+        oracle(ks, na),
+        sampled({10}, na),
+        source_recall(1 + kSourceNames.size()) {
+    for (size_t i = 0; i < kBaselineNames.size(); ++i) baselines.emplace_back(ks, na);
   }
   void merge(const Tables& o) {
-    model.merge(o.model), retrieval.merge(o.retrieval), oracle.merge(o.oracle), sampled.merge(o.sampled);
+    model.merge(o.model), blend.merge(o.blend), retrieval.merge(o.retrieval), oracle.merge(o.oracle),
+        sampled.merge(o.sampled);
     for (size_t i = 0; i < baselines.size(); ++i) baselines[i].merge(o.baselines[i]);
     for (size_t i = 0; i < source_recall.size(); ++i) source_recall[i] += o.source_recall[i];
     candidates += o.candidates;
@@ -109,6 +104,7 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   ItemIndex index = load_or_build_index(ws, model, rc.index_params);
   AsOfData data(ws, d, split, AsOfData::When::kValidation, threads);
   Recommender rec(model, index, data, rc);
+  rec.set_policy(kModelPolicy);  // the ranker's own order; the shipped policy is scored beside it
 
   std::string truth_path = c.truth.empty() ? find_truth_file(ws) : c.truth;
   // Every ranking is at least 12 long: MAP@12 is always reported.
@@ -148,6 +144,7 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
       std::vector<int32_t> ranked;
       for (auto& s : r.candidates) ranked.push_back(s.article);
       t.model.add(ranked, truth);
+      t.blend.add(repurchase_then(data, cu, ranked, max_k, bought), truth);
       t.retrieval.add(r.retrieval, truth);
       // Candidate recall, overall and by source.
       std::vector<int32_t> by_source[1 + kSourceNames.size()];
@@ -159,21 +156,13 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
       for (size_t k = 0; k < std::size(by_source); ++k)
         t.source_recall[k] += recall_at_k(by_source[k], truth, by_source[k].size());
       t.candidates += double(r.candidates.size());
-      // Baselines.
-      std::vector<int32_t> lists[4];
-      fill(lists[0], data.last_week(), 12, bought);
-      fill(lists[1], data.decayed(), max_k, bought);
-      std::vector<int32_t> rep;
-      for (auto& [a, w] : data.repurchase(cu, max_k)) rep.push_back(a);
-      fill(lists[2], rep, max_k, bought);
-      fill(lists[2], data.last_week(), max_k, bought);
-      fill(lists[3], data.age_popular(cu), max_k, bought);
-      for (size_t k = 0; k < 4; ++k) t.baselines[k].add(lists[k], truth);
+      for (size_t k = 0; k < kBaselineNames.size(); ++k)
+        t.baselines[k].add(baseline_ranking(data, kBaselineNames[k], cu, max_k, bought), truth);
       if (!oracle.empty()) {
         auto it = oracle.find(cu);
         if (it != oracle.end()) {
           std::vector<int32_t> o;
-          fill(o, it->second, max_k, bought);
+          append_ranking(o, it->second, max_k, bought);
           t.oracle.add(o, truth);
         }
       }
@@ -210,7 +199,8 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   nlohmann::json& m = report["metrics"];
   m["model"] = all.model.result();
   m["retrieval"] = all.retrieval.result();
-  for (size_t k = 0; k < std::size(kBaselines); ++k) m["baselines"][kBaselines[k]] = all.baselines[k].result();
+  m["repurchase_then_model"] = all.blend.result();
+  for (size_t k = 0; k < kBaselineNames.size(); ++k) m["baselines"][kBaselineNames[k]] = all.baselines[k].result();
   if (!oracle.empty()) {
     m["oracle"] = all.oracle.result();
     report["truth_file"] = truth_path;
@@ -230,19 +220,40 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   for (auto& [name, v] : m["baselines"].items())
     if (v["map@12"].get<double>() > best) best = v["map@12"], best_name = name;
   double model_map = m["model"]["map@12"];
+  // What recommend and serve ship (train.policy, chosen by tune on the inner window).
+  const std::string policy = model.policy();
+  const nlohmann::json& shipped = policy == kModelPolicy   ? m["model"]
+                                  : policy == kBlendPolicy ? m["repurchase_then_model"]
+                                                           : m["baselines"][policy];
+  const double shipped_map = shipped["map@12"];
+  report["policy"] = policy;
+  m["shipped"] = shipped;
   nlohmann::json summary = nlohmann::json::array();
-  char line[256];
-  std::snprintf(line, sizeof line, "MAP@12: model %.4f, best baseline (%s) %.4f: %+.1f %%", model_map,
-                best_name.c_str(), best, best > 0 ? 100.0 * (model_map / best - 1) : 0.0);
+  char line[512];
+  if (policy != kModelPolicy) {
+    std::snprintf(line, sizeof line,
+                  "Shipped: %s, not the model's own ranking: it beat the model on the inner window before this one "
+                  "(tune.json). Here it scores MAP@12 %.4f, the model alone %.4f.",
+                  policy.c_str(), shipped_map, model_map);
+    summary.push_back(line);
+  }
+  std::snprintf(line, sizeof line, "MAP@12: shipped (%s) %.4f, best baseline (%s) %.4f: %+.1f %%", policy.c_str(),
+                shipped_map, best_name.c_str(), best, best > 0 ? 100.0 * (shipped_map / best - 1) : 0.0);
   summary.push_back(line);
+  if (shipped_map < best) {
+    std::snprintf(line, sizeof line, "Warning: on this window the shipped ranking is below %s.", best_name.c_str());
+    summary.push_back(line);
+  }
   report["best_baseline"] = best_name;
   report["model_vs_best_baseline_map@12"] = best > 0 ? model_map / best : 0.0;
+  report["shipped_vs_best_baseline_map@12"] = best > 0 ? shipped_map / best : 0.0;
   if (!oracle.empty()) {
     double om = m["oracle"]["map@12"];
-    report["share_of_oracle_map@12"] = om > 0 ? model_map / om : 0.0;
-    std::snprintf(line, sizeof line,
-                  "The model reaches %.1f %% of the oracle's MAP@12 (%.4f); the oracle covers %lld customers.",
-                  om > 0 ? 100.0 * model_map / om : 0.0, om, (long long)all.oracle.customers());
+    report["share_of_oracle_map@12"] = om > 0 ? shipped_map / om : 0.0;
+    std::snprintf(
+        line, sizeof line,
+        "The shipped ranking reaches %.1f %% of the oracle's MAP@12 (%.4f); the oracle covers %lld customers.",
+        om > 0 ? 100.0 * shipped_map / om : 0.0, om, (long long)all.oracle.customers());
     summary.push_back(line);
   }
   report["summary"] = summary;
@@ -277,6 +288,7 @@ std::string metrics_table(const nlohmann::json& r) {
   };
   if (m.contains("oracle")) row("oracle", m["oracle"]);
   row("model", m["model"]);
+  if (m.contains("repurchase_then_model")) row("repurchase_then_model", m["repurchase_then_model"]);
   row("retrieval only", m["retrieval"]);
   for (auto& [name, v] : m["baselines"].items()) row(name, v);
   for (auto& s : r["summary"]) o << s.get<std::string>() << "\n";

@@ -7,9 +7,6 @@
 
 namespace fr {
 
-// policy: what is shipped. "model" ranks the candidates with the ranker; the others are the
-// rankings `fashionrec tune` may pick when they beat the model on the inner window
-// (recommend/policy.h): the customer's own repurchases first then the model, or a baseline.
 // clang-format off
 #define FR_RECOMMEND_SETTINGS(X)                                                                                    \
   X(int64_t, k, 12, "Articles per customer", range(1, 1000), kRun, no_tune())                                       \
@@ -23,11 +20,6 @@ namespace fr {
     kModel, tune_choice({0, 10, 20, 40}))                                                                            \
   X(bool, exclude_bought, false, "Drop articles the customer bought before the as-of day", any(), kModel,          \
     tune_choice({false, true}))                                                                                      \
-  X(std::string, policy, "model",                                                                                    \
-    "What is shipped: model, repurchase_then_model, or a baseline (tune picks it on the inner window)",             \
-    choices({"model", "repurchase_then_model", "last_week_top12", "decayed_popularity", "repurchase_then_popular",  \
-             "age_bucket_popularity"}),                                                                              \
-    kModel, no_tune())                                                                                               \
   X(std::string, index_params, "", "FAISS search parameters, e.g. efSearch=128", any(), kRun, no_tune())
 #define FR_INDEX_SETTINGS(X)                                                                                        \
   X(std::string, factory, "Flat", "FAISS index_factory string, inner product (Flat: exact; HNSW32, IVF256,Flat)",   \

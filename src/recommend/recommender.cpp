@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "recommend/policy.h"
 
 namespace fr {
 
@@ -18,6 +19,8 @@ Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, cons
     : model_(model), index_(index), data_(data), c_(std::move(c)) {
   validate(c_);
   history_ = model.meta().at("history").get<int64_t>();
+  policy_ = model.policy();
+  if (!is_policy(policy_)) throw ArtifactError("model.frc", "unknown policy '" + policy_ + "'");
   half_life_ = model.meta().at("history_half_life").get<double>();
   if (index.size() != model.n_articles() || index.dim() != model.retrieval_dim())
     throw ArtifactError("index.frc", "made for another model (" + std::to_string(index.size()) +
@@ -85,6 +88,38 @@ void Recommender::finish(Recommendation& r, CandidateList& cand, int32_t custome
                    [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
 }
 
+void Recommender::set_policy(std::string p) {
+  if (!is_policy(p)) throw UsageError("unknown policy '" + p + "'");
+  policy_ = std::move(p);
+}
+
+void Recommender::apply_policy(Recommendation& r, int32_t customer) const {
+  if (policy_ == kModelPolicy) return;
+  std::vector<int32_t> bought;
+  if (c_.exclude_bought) {
+    for (uint32_t row : data_.purchases(customer)) bought.push_back(data_.dataset().tx_article[row]);
+    std::sort(bought.begin(), bought.end());
+  }
+  const size_t n = std::max(r.candidates.size(), size_t(c_.k));
+  std::vector<int32_t> order;
+  if (policy_ == kBlendPolicy) {
+    std::vector<int32_t> ranked;
+    for (auto& s : r.candidates) ranked.push_back(s.article);
+    order = repurchase_then(data_, customer, ranked, n, bought);
+  } else {
+    order = baseline_ranking(data_, policy_, customer, size_t(c_.k), bought);
+  }
+  // The articles in the policy's order, keeping the ranker's score and sources where the
+  // candidates had them.
+  std::vector<ScoredArticle> out;
+  for (int32_t a : order) {
+    auto it =
+        std::find_if(r.candidates.begin(), r.candidates.end(), [a](const ScoredArticle& s) { return s.article == a; });
+    out.push_back(it != r.candidates.end() ? *it : ScoredArticle{a, 0.f, kSourceRepurchase});
+  }
+  r.candidates = std::move(out);
+}
+
 std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> customers,
                                                    std::vector<float>* embeddings) const {
   std::vector<Recommendation> out(customers.size());
@@ -120,6 +155,7 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
     add_source_candidates(data_, cu, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
     finish(r, cand, cu, {}, data_.dataset().age[size_t(cu)],
            std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)));
+    apply_policy(r, cu);
   }
   if (embeddings) *embeddings = std::move(emb);
   return out;

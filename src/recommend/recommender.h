@@ -52,6 +52,10 @@ class Recommender {
   const RecommendConfig& config() const { return c_; }
   const AsOfData& data() const { return data_; }
   const TrainedModel& model() const { return model_; }
+  /// The policy shipped (recommend/policy.h); model.frc's by default. evaluate sets "model" to
+  /// score the ranker's own order and scores the other policies itself.
+  const std::string& policy() const { return policy_; }
+  void set_policy(std::string p);
 
   /// One Recommendation per customer, in order. Thread-safe; a call embeds its customers in
   /// one batch, so callers pass a few hundred at a time.
@@ -74,12 +78,15 @@ class Recommender {
   /// Drops bought articles (with exclude_bought), scores the candidates, sorts them into r.
   void finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session, float age,
               std::span<const float> emb) const;
+  /// Reorders r by the model's policy (recommend/policy.h); "model" leaves it as ranked.
+  void apply_policy(Recommendation& r, int32_t customer) const;
   const TrainedModel& model_;
   const ItemIndex& index_;
   const AsOfData& data_;
   RecommendConfig c_;
   int64_t history_ = 0;
   double half_life_ = 30;
+  std::string policy_ = "model";
 };
 
 }  // namespace fr

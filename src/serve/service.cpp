@@ -18,6 +18,7 @@
 #include "model/trainer.h"
 #include "recommend/index_stage.h"
 #include "recommend/recommender.h"
+#include "tune/refit.h"
 
 namespace fr {
 
@@ -28,6 +29,7 @@ struct Service::Impl {
   TrainedModel model;
   ItemIndex index;
   std::unique_ptr<AsOfData> data;
+  bool refitted = false;
   std::unique_ptr<Recommender> rec;
   // The picture's nearest neighbours: L2-normalised PCA vectors of the articles with a photo.
   std::unique_ptr<ItemIndex> image_index;
@@ -83,15 +85,23 @@ struct Service::Impl {
 Service::Service() : impl_(nullptr) {}
 Service::~Service() = default;
 
-std::shared_ptr<const Service> Service::load(const Workspace& ws, const ServiceConfig& c) {
+std::shared_ptr<const Service> Service::load(const Workspace& workspace, const ServiceConfig& c) {
   auto svc = std::shared_ptr<Service>(new Service());
+  // The model refitted through the last day when it is up to date (tune/refit.h): its split
+  // has no validation window, so its "validation" day is the day after the data.
+  Workspace ws = workspace;
+  auto when = AsOfData::When::kLatest;
+  const auto refit = fresh_refit(workspace);
+  if (refit) ws = Workspace(*refit, false), when = AsOfData::When::kValidation;
   Dataset d = Dataset::load(ws.path(kDatasetFile));
   Split split = load_split(ws);
   TrainedModel model = TrainedModel::load(ws.path(kModelFile), c.threads);
   ItemIndex index = load_or_build_index(ws, model, c.recommend.index_params);
-  svc->impl_ = std::unique_ptr<Impl>(new Impl{c, ws.dir(), "", std::move(d), std::move(model), std::move(index)});
+  svc->impl_ =
+      std::unique_ptr<Impl>(new Impl{c, workspace.dir(), "", std::move(d), std::move(model), std::move(index)});
   Impl& m = *svc->impl_;
-  m.data = std::make_unique<AsOfData>(ws, m.d, split, AsOfData::When::kLatest, c.threads);
+  m.refitted = refit.has_value();
+  m.data = std::make_unique<AsOfData>(ws, m.d, split, when, c.threads);
   m.rec = std::make_unique<Recommender>(m.model, m.index, *m.data, c.recommend);
   {
     Artifact f = Artifact::open(ws.path(kFeaturesFile), kFeaturesArtifact, kFeaturesVersion);
@@ -281,6 +291,11 @@ nlohmann::json Service::health() const {
           {"workspace", m.workspace},
           {"loaded_at", m.loaded_at},
           {"as_of", format_date(m.data->day())},
+          // What is shipped (train.policy, chosen by tune): "model" or a ranking that beat it.
+          {"policy", m.rec->policy()},
+          {"model_as_of", m.model.meta().value("as_of", "")},
+          // true: the model refitted through the last day (train --refit); false: the one evaluate scores.
+          {"refitted", m.refitted},
           {"customers", m.d.n_customers()},
           {"articles", m.d.n_articles()},
           {"image_similarity", m.image_index != nullptr},

@@ -13,7 +13,7 @@ namespace fr {
 #define FR_TUNE_SETTINGS(X)                                                                                         \
   X(bool, enabled, true, "run tunes before training (run --no-tune: false)", any(), kRun, no_tune())               \
   X(std::string, budget, "auto",                                                                                     \
-    "Time for the search: 90s, 10m, 1h, or auto (3 x the default trial on the inner window)", any(), kRun,           \
+    "Time for the search: 90s, 10m, 1h, or auto (3 x the default trial on the inner window, at least 20 s)", any(), kRun,           \
     no_tune())                                                                                                       \
   X(int64_t, trials, 0, "Settings tried on short runs, at most (0 = as many as the budget allows, up to 24)",       \
     range(0, 10000), kRun, no_tune())                                                                                \
