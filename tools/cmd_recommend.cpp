@@ -89,7 +89,7 @@ void register_recommend(Cli& cli) {
       if (auto refit = fresh_refit(ws)) {
         ws = Workspace(*refit, false);
         when = AsOfData::When::kValidation;
-        spdlog::info("recommend: the model refitted through the last day ({})", *refit);
+        spdlog::debug("recommend: the model refitted through the last day ({})", *refit);
       }
     Dataset d = Dataset::load(ws.path(kDatasetFile));
     Split split = load_split(ws);
@@ -109,7 +109,8 @@ void register_recommend(Cli& cli) {
       std::cout << "unknown customer " << customer << ": last week's best sellers\n";
     else
       std::cout << "customer " << customer << ", " << data.purchases(cu).size() << " purchases before "
-                << format_date(data.day()) << "\n";
+                << format_date(data.day())
+                << (ws.dir() != cli.workspace().dir() ? " (the model refitted through the last day)" : "") << "\n";
     auto type = d.category("product_type_name"), colour = d.category("colour_group_name"),
          name = d.category("prod_name");
     std::printf("%4s  %-10s  %7s  %-24s  %s\n", "rank", "article", "score", "sources", "article");

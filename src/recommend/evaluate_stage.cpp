@@ -258,6 +258,18 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   }
   report["summary"] = summary;
 
+  // The search that chose the settings and the policy, when there was one (tune.json).
+  if (std::filesystem::exists(ws.path("tune.json"))) {
+    try {
+      std::ifstream f(ws.path("tune.json"));
+      auto t = nlohmann::json::parse(f);
+      report["tune"] = {{"summary", t["summary"]}, {"inner_window", t["inner_window"]},
+                        {"trials", t["trials"]},   {"baselines", t["baselines"]},
+                        {"choice", t["choice"]},   {"elapsed_s", t["elapsed_s"]}};
+    } catch (const nlohmann::json::exception& e) {
+      spdlog::warn("evaluate: {} is unreadable ({}): the report has no tuning section", ws.path("tune.json"), e.what());
+    }
+  }
   std::string dir = ws.path("reports/" + report["run"].get<std::string>());
   nlohmann::json curves = model.meta().value("curves", nlohmann::json::array());
   if (curves.is_object()) curves = curves.value("epochs", nlohmann::json::array());

@@ -79,6 +79,9 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
   // report.md
   std::ostringstream md;
   md << "# fashionrec evaluation: " << report.value("run", "") << "\n\n";
+  if (report.value("policy", "model") != "model")  // never switched silently: the first line says so
+    md << "**Shipped: " << report["policy"].get<std::string>()
+       << ", not the model's own ranking: it beat the model on the inner window (see Tuning).**\n\n";
   md << "Validation week " << report["window"]["first_day"].get<std::string>() << " to "
      << report["window"]["last_day"].get<std::string>() << ", " << report["customers"] << " customers who bought in it"
      << " (of " << report["validation_buyers"] << "). Binary relevance over the full catalogue of "
@@ -117,6 +120,36 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
   for (auto& [k, v] : s["model"].items())
     if (v.is_number_float()) md << "| " << k << " | " << fmt4(v.get<double>()) << " |\n";
   md << "\n## Training\n\n![training](training_curves.svg)\n";
+  if (report.contains("tune")) {
+    const auto& t = report["tune"];
+    std::vector<std::pair<std::string, double>> trial_bars;
+    md << "\n## Tuning\n\n"
+       << t.value("summary", "") << ". Inner window " << t["inner_window"]["first_day"].get<std::string>() << " to "
+       << t["inner_window"]["last_day"].get<std::string>()
+       << " (before the validation window; nothing in it was read). Short runs train "
+       << "fewer epochs; the best of them run again in full.\n\n"
+       << "| trial | rung | inner MAP@12 model | repurchases then model | epochs | seconds | settings |\n"
+       << "|---|---|---|---|---|---|---|\n";
+    for (auto& row : t["trials"]) {
+      std::string settings;
+      for (auto& [k, v] : row["settings"].items()) settings += (settings.empty() ? "" : ", ") + k + " = " + v.dump();
+      md << "| " << row["trial"] << " | " << row["rung"].get<std::string>() << " | "
+         << fmt4(row["map@12"].get<double>()) << " | " << fmt4(row["map@12_blend"].get<double>()) << " | "
+         << row["epochs"] << " | " << fmt4(row["seconds"].get<double>()) << " | "
+         << (settings.empty() ? "the defaults" : settings) << " |\n";
+      trial_bars.emplace_back(
+          "trial " + std::to_string(row["trial"].get<int>()) + " (" + row["rung"].get<std::string>() + ")",
+          std::max(row["map@12"].get<double>(), row["map@12_blend"].get<double>()));
+    }
+    for (auto& [name, v] : t["baselines"].items()) trial_bars.emplace_back(name, v.get<double>());
+    md << "\nBaselines on the inner window:";
+    for (auto& [name, v] : t["baselines"].items()) md << " " << name << " " << fmt4(v.get<double>()) << ";";
+    md << " chosen: " << t["choice"]["policy"].get<std::string>() << " (trial " << t["choice"]["trial"] << ").\n\n"
+       << "![tuning](tuning.svg)\n";
+    write_file_atomic(dir + "/tuning.svg",
+                      svg_bar_chart("Inner-window MAP@12 by trial (the better of model and repurchases-then-model)",
+                                    "MAP@12", trial_bars));
+  }
   write_file_atomic(dir + "/report.md", md.str());
   write_file_atomic(dir + "/report.json", report.dump(2) + "\n");
   return dir + "/report.md";

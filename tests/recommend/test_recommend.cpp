@@ -75,9 +75,9 @@ TEST(Pipeline, RunEndsWithTheMetricsTableAndAReport) {
 
 TEST(Pipeline, SecondRunSkipsTheTrainedStages) {
   const Tiny& t = tiny();
-  auto r = test::run_cli("-w " + t.ws + " run --data " + t.data + " --no-evaluate");
+  auto r = test::run_cli("-w " + t.ws + " run --no-tune --data " + t.data + " --no-evaluate");
   ASSERT_EQ(r.code, 0) << r.out;
-  for (const char* s : {"train: up to date", "index: up to date", "features: up to date"})
+  for (const char* s : {"train: up to date", "index: up to date", "features: up to date", "refit: up to date"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
 }
 
@@ -180,9 +180,14 @@ TEST(Recommend, DamagedIndexIsAClearError) {
   test::TempDir copy;
   std::filesystem::copy(t.ws, copy / "ws", std::filesystem::copy_options::recursive);
   test::write_file(copy / "ws/index.frc", "garbage");
-  auto r = test::run_cli("-w " + copy / "ws" + " recommend --customer x");
+  auto r = test::run_cli("-w " + copy / "ws" + " recommend --customer x --as-of validation");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("index.frc"), std::string::npos) << r.out;
+  // As of the latest day, recommend reads the refit's index (run refits after evaluation).
+  test::write_file(copy / "ws/refit/index.frc", "garbage");
+  r = test::run_cli("-w " + copy / "ws" + " recommend --customer x");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("refit/index.frc"), std::string::npos) << r.out;
   r = test::run_cli("-w " + copy / "ws" + " index --index NotAFactory");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("NotAFactory"), std::string::npos) << r.out;
@@ -191,20 +196,19 @@ TEST(Recommend, DamagedIndexIsAClearError) {
   EXPECT_NE(r.out.find("recall@"), std::string::npos) << r.out;
 }
 
-// The quality bar on the small preset (issue 7: +20 % MAP@12 over the best baseline); the
-// oracle share's threshold is learned from a real run: MAP@12 0.0634, 1.46x the best baseline
-// (repurchase then popular, 0.0434), 66 % of the oracle's; the tower alone 0.0611.
+// The quality bar on the small preset (issue 7: +20 % MAP@12 over the best baseline), with run's
+// defaults (tuning on; the refit, which evaluate does not score, left out for time). The oracle
+// share's threshold is learned from a real run: MAP@12 0.0638, 1.47x the best baseline
+// (repurchase then popular, 0.0434), 66.5 % of the oracle's; the tower alone 0.0610; tuning
+// kept the model and its default settings (issue 15 asks for 70 %: not reached yet).
 TEST(EvaluateQuality, SmallPresetModelBeatsEveryBaselineBy20PercentInMap12) {
-  test::TempDir dir;
-  auto r = test::run_cli("synth --preset small --no-images --out " + dir / "data");
-  ASSERT_EQ(r.code, 0) << r.out;
-  r = test::run_cli("-w " + dir / "ws" + " run --log-level warn --report q --data " + dir / "data");
-  ASSERT_EQ(r.code, 0) << r.out;
-  std::cout << r.out;
-  auto rep = nlohmann::json::parse(test::read_file(dir / "ws/reports/q/report.json"));
-  double model = rep["metrics"]["model"]["map@12"];
+  const auto& small = test::small_pipeline();
+  std::cout << small.run_out;
+  auto rep = nlohmann::json::parse(test::read_file(small.ws + "/reports/q/report.json"));
+  double model = rep["metrics"]["shipped"]["map@12"];
   for (auto& [name, v] : rep["metrics"]["baselines"].items()) EXPECT_GE(model, 1.2 * v["map@12"].get<double>()) << name;
   EXPECT_GE(rep["share_of_oracle_map@12"].get<double>(), 0.6);
+  EXPECT_TRUE(rep.contains("tune")) << "run tunes by default and the report says what it chose";
   EXPECT_GE(model, rep["metrics"]["retrieval"]["map@12"].get<double>()) << "the ranker and the other sources help";
 }
 
@@ -219,4 +223,11 @@ TEST(EvaluateRealData, HmSampleRunsAndComparesWithTheBaselines) {
   EXPECT_FALSE(rep["metrics"].contains("oracle")) << "real data has no truth file";
   EXPECT_EQ(rep["metrics"]["baselines"].size(), 4u);
   EXPECT_GT(rep["customers"].get<int>(), 100);
+  // Tuned on the 28 days before the window, what is shipped does not lose to the obvious
+  // baseline. One hit moves MAP@12 by about 0.004 on these 247 buyers (../shared/data/README.md),
+  // so the bar allows one hit: the run that set it shipped "repurchases then the model", 0.0075
+  // against 0.0073 for repurchase then popular (the model alone: 0.0031).
+  double best = 0;
+  for (auto& [name, v] : rep["metrics"]["baselines"].items()) best = std::max(best, v["map@12"].get<double>());
+  EXPECT_GE(rep["metrics"]["shipped"]["map@12"].get<double>(), best - 0.004) << rep["policy"];
 }

@@ -119,6 +119,9 @@ TEST_F(Api, HealthMetricsWebPageAndReports) {
   auto h = get_json("/health", 200);
   EXPECT_EQ(h["status"], "ok");
   EXPECT_TRUE(h["images"].get<bool>());
+  // What is shipped, and that it is the model refitted through the last day (run refits).
+  EXPECT_EQ(h["policy"], "model");
+  EXPECT_TRUE(h["refitted"].get<bool>());
   expect_error("/v1/customers/unknown-id/recommendations", 404);
   auto m = client_->Get("/metrics");
   ASSERT_TRUE(m);
