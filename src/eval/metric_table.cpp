@@ -1,6 +1,7 @@
 #include "eval/metric_table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "eval/metrics.h"
@@ -25,13 +26,16 @@ void MetricTable::add(std::span<const int32_t> ranked, std::span<const int32_t> 
     for (size_t j = 0; j < std::min(k, ranked.size()); ++j)
       if (ranked[j] >= 0 && size_t(ranked[j]) < n_articles_) seen_[i][size_t(ranked[j])] = 1;
   }
-  map12_ += average_precision_at_k(ranked, truth, 12);
+  const double ap = average_precision_at_k(ranked, truth, 12);
+  map12_ += ap;
+  map12_sq_ += ap * ap;
 }
 
 void MetricTable::merge(const MetricTable& o) {
   n_ += o.n_;
   for (size_t i = 0; i < sums_.size(); ++i) sums_[i] += o.sums_[i];
   map12_ += o.map12_;
+  map12_sq_ += o.map12_sq_;
   for (size_t i = 0; i < seen_.size(); ++i)
     for (size_t a = 0; a < n_articles_; ++a) seen_[i][a] |= o.seen_[i][a];
 }
@@ -47,6 +51,9 @@ nlohmann::json MetricTable::result() const {
     j["coverage" + k] = n_articles_ ? double(covered) / double(n_articles_) : 0.0;
   }
   j["map@12"] = map12_ / n;
+  // The standard error of that mean over the customers: how far noise alone moves it.
+  const double var = n_ > 1 ? std::max(0.0, (map12_sq_ - map12_ * map12_ / n) / (n - 1)) : 0.0;
+  j["map@12_se"] = std::sqrt(var / n);
   j["customers"] = n_;
   return j;
 }

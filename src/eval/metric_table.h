@@ -25,8 +25,8 @@ class MetricTable {
   std::vector<int64_t> ks_;
   size_t n_articles_;
   int64_t n_ = 0;
-  std::vector<double> sums_;  // [ks, 4] precision, recall, ndcg, hitrate
-  double map12_ = 0;
+  std::vector<double> sums_;                // [ks, 4] precision, recall, ndcg, hitrate
+  double map12_ = 0, map12_sq_ = 0;         // sums of AP@12 and of its square (the standard error)
   std::vector<std::vector<uint8_t>> seen_;  // [ks][n_articles]: recommended in the first K
 };
 

@@ -23,6 +23,7 @@ std::vector<std::pair<std::string, nlohmann::json>> rankings(const nlohmann::jso
   std::vector<std::pair<std::string, nlohmann::json>> out;
   if (m.contains("oracle")) out.emplace_back("oracle (truth file)", m["oracle"]);
   out.emplace_back("model (ranked)", m["model"]);
+  if (m.contains("repurchase_then_model")) out.emplace_back("repurchases, then the model", m["repurchase_then_model"]);
   out.emplace_back("retrieval only (tower)", m["retrieval"]);
   for (auto& [name, v] : m["baselines"].items()) out.emplace_back("baseline: " + name, v);
   return out;

@@ -3,7 +3,7 @@
 
 Reads a JSON file {"ks": [...], "n_articles": N, "customers": [{"ranked": [...], "truth": [...]}, ...]}
 and prints the mean metrics as JSON with the names of src/eval/metric_table.h:
-precision@K, recall@K, ndcg@K, hitrate@K, coverage@K, map@12, customers.
+precision@K, recall@K, ndcg@K, hitrate@K, coverage@K, map@12, map@12_se, customers.
 Written independently of the C++ code (from the metric definitions: binary relevance, the
 H&M competition's MAP@12) so that the test suite can cross-check the two on random data.
 """
@@ -54,7 +54,11 @@ def main():
         for c in customers:
             seen.update(c["ranked"][:k])
         out[f"coverage@{k}"] = len(seen) / n_articles
-    out["map@12"] = sum(apk(c["ranked"], set(c["truth"])) for c in customers) / n
+    aps = [apk(c["ranked"], set(c["truth"])) for c in customers]
+    out["map@12"] = sum(aps) / n
+    # The standard error of the mean AP@12 (sample variance over the customers).
+    mean = out["map@12"]
+    out["map@12_se"] = (sum((a - mean) ** 2 for a in aps) / (n - 1) / n) ** 0.5 if n > 1 else 0.0
     out["customers"] = n
     json.dump(out, sys.stdout, indent=1)
 
