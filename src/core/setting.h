@@ -2,9 +2,8 @@
 // Every setting declared once. Each config section is one list of rows, written with the
 // FR_SETTINGS_SECTION macro beside the stage that reads it (train_config.h, split.h, ...):
 //
-//   #define FR_SPLIT_SETTINGS(X)                                                          \
-//     X(int64_t, val_days, 7, "Days in the validation window", range(1, 3650), kModel,   \
-//       no_tune())                                                                         \
+//   #define FR_SPLIT_SETTINGS(X)   (each line but the last ends with a backslash)
+//     X(int64_t, val_days, 7, "Days in the validation window", range(0, 3650), kModel, no_tune())
 //     X(std::string, val_end, "", "Last day of the window, YYYY-MM-DD", any(), kModel, no_tune())
 //   FR_SETTINGS_SECTION(SplitConfig, "split", FR_SPLIT_SETTINGS)
 //
