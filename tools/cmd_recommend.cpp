@@ -1,5 +1,3 @@
-#include <spdlog/spdlog.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -84,13 +82,12 @@ void register_recommend(Cli& cli) {
     Workspace ws = cli.workspace();
     // As of the day after the data: the model refitted through the last day when it is up to
     // date (its split has no validation window: its "validation" day is the latest one).
-    auto when = as_of == "latest" ? AsOfData::When::kLatest : AsOfData::When::kValidation;
-    if (as_of == "latest")
-      if (auto refit = fresh_refit(ws)) {
-        ws = Workspace(*refit, false);
-        when = AsOfData::When::kValidation;
-        spdlog::debug("recommend: the model refitted through the last day ({})", *refit);
-      }
+    auto when = AsOfData::When::kValidation;
+    bool refitted = false;
+    if (as_of == "latest") {
+      ServingWorkspace s = serving_workspace(ws);
+      ws = s.ws, when = s.when, refitted = s.refitted;
+    }
     Dataset d = Dataset::load(ws.path(kDatasetFile));
     Split split = load_split(ws);
     auto rc = cli.config().section("recommend").get<RecommendConfig>();
@@ -109,8 +106,7 @@ void register_recommend(Cli& cli) {
       std::cout << "unknown customer " << customer << ": last week's best sellers\n";
     else
       std::cout << "customer " << customer << ", " << data.purchases(cu).size() << " purchases before "
-                << format_date(data.day())
-                << (ws.dir() != cli.workspace().dir() ? " (the model refitted through the last day)" : "") << "\n";
+                << format_date(data.day()) << (refitted ? " (the model refitted through the last day)" : "") << "\n";
     auto type = d.category("product_type_name"), colour = d.category("colour_group_name"),
          name = d.category("prod_name");
     std::printf("%4s  %-10s  %7s  %-24s  %s\n", "rank", "article", "score", "sources", "article");

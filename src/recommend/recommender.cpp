@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "recommend/policy.h"
@@ -111,11 +112,12 @@ void Recommender::apply_policy(Recommendation& r, int32_t customer) const {
   }
   // The articles in the policy's order, keeping the ranker's score and sources where the
   // candidates had them.
+  std::unordered_map<int32_t, size_t> at;
+  for (size_t i = 0; i < r.candidates.size(); ++i) at.emplace(r.candidates[i].article, i);
   std::vector<ScoredArticle> out;
   for (int32_t a : order) {
-    auto it =
-        std::find_if(r.candidates.begin(), r.candidates.end(), [a](const ScoredArticle& s) { return s.article == a; });
-    out.push_back(it != r.candidates.end() ? *it : ScoredArticle{a, 0.f, kSourceRepurchase});
+    auto it = at.find(a);
+    out.push_back(it != at.end() ? r.candidates[it->second] : ScoredArticle{a, 0.f, kSourceRepurchase});
   }
   r.candidates = std::move(out);
 }

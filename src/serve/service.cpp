@@ -89,10 +89,9 @@ std::shared_ptr<const Service> Service::load(const Workspace& workspace, const S
   auto svc = std::shared_ptr<Service>(new Service());
   // The model refitted through the last day when it is up to date (tune/refit.h): its split
   // has no validation window, so its "validation" day is the day after the data.
-  Workspace ws = workspace;
-  auto when = AsOfData::When::kLatest;
-  const auto refit = fresh_refit(workspace);
-  if (refit) ws = Workspace(*refit, false), when = AsOfData::When::kValidation;
+  const ServingWorkspace serving = serving_workspace(workspace);
+  const Workspace& ws = serving.ws;
+  const auto when = serving.when;
   Dataset d = Dataset::load(ws.path(kDatasetFile));
   Split split = load_split(ws);
   TrainedModel model = TrainedModel::load(ws.path(kModelFile), c.threads);
@@ -100,7 +99,7 @@ std::shared_ptr<const Service> Service::load(const Workspace& workspace, const S
   svc->impl_ =
       std::unique_ptr<Impl>(new Impl{c, workspace.dir(), "", std::move(d), std::move(model), std::move(index)});
   Impl& m = *svc->impl_;
-  m.refitted = refit.has_value();
+  m.refitted = serving.refitted;
   m.data = std::make_unique<AsOfData>(ws, m.d, split, when, c.threads);
   m.rec = std::make_unique<Recommender>(m.model, m.index, *m.data, c.recommend);
   {

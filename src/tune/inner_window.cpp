@@ -8,6 +8,7 @@
 #include "data/dataset_subset.h"
 #include "data/parse.h"
 #include "image/image_artifact.h"
+#include "tune/refit.h"
 
 namespace fr {
 
@@ -43,18 +44,7 @@ InnerWindow prepare_inner_window(const Workspace& ws, const SplitConfig& split, 
   }
 
   // The photos' embeddings: the same file (they hold no purchases).
-  nlohmann::json image = ws.entry(kImageArtifact);
-  if (!image.is_null()) {
-    nlohmann::json have = inner.entry(kImageArtifact);
-    if (have.is_null() || have["checksum"] != image["checksum"]) {
-      std::filesystem::copy_file(ws.path(kImageFile), inner.path(kImageFile) + ".tmp",
-                                 std::filesystem::copy_options::overwrite_existing);
-      std::filesystem::rename(inner.path(kImageFile) + ".tmp", inner.path(kImageFile));
-      inner.record(kImageArtifact, kImageFile, kImageArtifact, kImageVersion,
-                   std::stoull(image["checksum"].get<std::string>(), nullptr, 16), image["config"],
-                   nlohmann::json::object());
-    }
-  }
+  share_artifact(ws, inner, kImageArtifact, kImageFile);
 
   // The inner window: the same length, ending the day before the validation window.
   sc.val_end = format_date(w.outer.val_start - 1);

@@ -19,23 +19,6 @@ namespace fr {
 
 namespace {
 
-/// The same file in the refit workspace (a hard link where the file system allows), recorded
-/// with the same checksum and config.
-void share_artifact(const Workspace& from, const Workspace& to, const std::string& name, const std::string& file) {
-  nlohmann::json e = from.entry(name);
-  if (e.is_null()) return;
-  nlohmann::json have = to.entry(name);
-  if (!have.is_null() && have["checksum"] == e["checksum"] && fs::exists(to.path(file))) return;
-  std::string tmp = to.path(file) + ".tmp";
-  fs::remove(tmp);
-  std::error_code ec;
-  fs::create_hard_link(from.path(file), tmp, ec);
-  if (ec) fs::copy_file(from.path(file), tmp, fs::copy_options::overwrite_existing);
-  fs::rename(tmp, to.path(file));
-  to.record(name, file, e["kind"], e["format_version"], std::stoull(e["checksum"].get<std::string>(), nullptr, 16),
-            e["config"], {{"artifact:" + name, from.artifact_input(name)}});
-}
-
 /// The epochs the main model kept: the best retrieval (or joint) epoch and the best rank epoch.
 std::pair<int64_t, int64_t> kept_epochs(const TrainedModel& m) {
   int64_t retrieval = 0, rank = 0;
@@ -78,6 +61,26 @@ nlohmann::json run_refit(const Workspace& ws, const TrainConfig& c, const Featur
   s["workspace"] = refit.dir();
   s["refit_epochs"] = {{"retrieval", rc.epochs}, {"rank", rc.rank_epochs}};
   return s;
+}
+
+void share_artifact(const Workspace& from, const Workspace& to, const std::string& name, const std::string& file) {
+  nlohmann::json e = from.entry(name);
+  if (e.is_null()) return;
+  nlohmann::json have = to.entry(name);
+  if (!have.is_null() && have["checksum"] == e["checksum"] && fs::exists(to.path(file))) return;
+  std::string tmp = to.path(file) + ".tmp";
+  fs::remove(tmp);
+  std::error_code ec;
+  fs::create_hard_link(from.path(file), tmp, ec);
+  if (ec) fs::copy_file(from.path(file), tmp, fs::copy_options::overwrite_existing);
+  fs::rename(tmp, to.path(file));
+  to.record(name, file, e["kind"], e["format_version"], std::stoull(e["checksum"].get<std::string>(), nullptr, 16),
+            e["config"], {{"artifact:" + name, from.artifact_input(name)}});
+}
+
+ServingWorkspace serving_workspace(const Workspace& ws) {
+  if (auto refit = fresh_refit(ws)) return {Workspace(*refit, false), AsOfData::When::kValidation, true};
+  return {ws, AsOfData::When::kLatest, false};
 }
 
 std::optional<std::string> fresh_refit(const Workspace& ws) {

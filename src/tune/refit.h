@@ -15,6 +15,7 @@
 
 #include "core/workspace.h"
 #include "features/features_stage.h"
+#include "model/as_of_data.h"
 #include "model/train_config.h"
 #include "recommend/recommend_config.h"
 
@@ -29,5 +30,19 @@ nlohmann::json run_refit(const Workspace& ws, const TrainConfig& c, const Featur
 /// The refit workspace when its model is up to date with the workspace's (same dataset, same
 /// settings), else nullopt.
 std::optional<std::string> fresh_refit(const Workspace& ws);
+
+/// What recommend --as-of latest, --all and serve read: the refit workspace, whose split has no
+/// validation window (its "validation" day is the day after the data), when it is up to date;
+/// else the workspace itself as of the day after the data.
+struct ServingWorkspace {
+  Workspace ws;
+  AsOfData::When when;
+  bool refitted;
+};
+ServingWorkspace serving_workspace(const Workspace& ws);
+
+/// The artifact `name` of `from` in `to` as the same file (a hard link where the file system
+/// allows, else a copy), recorded with the same checksum and config. Nothing when `from` has none.
+void share_artifact(const Workspace& from, const Workspace& to, const std::string& name, const std::string& file);
 
 }  // namespace fr

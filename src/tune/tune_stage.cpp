@@ -142,13 +142,13 @@ nlohmann::json run_tune(const Workspace& ws, const Config& config, int threads, 
   check_settings(settings_table(&tc), nlohmann::json(tc));
   const double budget_given = parse_budget(tc.budget);
   // What the search depends on: the data, the split, the features, the base settings, [tune].
-  nlohmann::json base_now = base_config(config);
-  TrainConfig base_train = base_now["train"].get<TrainConfig>();
+  const nlohmann::json base = base_config(config);
+  TrainConfig base_train = base["train"].get<TrainConfig>();
   nlohmann::json fingerprint = {{"dataset", ws.artifact_input(kDatasetArtifact)},
                                 {"split", identity_json(config.section("split").get<SplitConfig>())},
                                 {"features", identity_json(config.section("features").get<FeaturesConfig>())},
                                 {"train", identity_json(base_train)},
-                                {"recommend", identity_json(base_now["recommend"].get<RecommendConfig>())},
+                                {"recommend", identity_json(base["recommend"].get<RecommendConfig>())},
                                 {"tune", nlohmann::json(tc)}};
   fingerprint["tune"].erase("enabled");
   if (!force && std::filesystem::exists(ws.path(kTuneJson)) && std::filesystem::exists(ws.path(kTunedToml))) {
@@ -169,7 +169,6 @@ nlohmann::json run_tune(const Workspace& ws, const Config& config, int threads, 
                                        config.section("features").get<FeaturesConfig>(), tc.sample_customers,
                                        uint64_t(tc.seed), threads);
   Workspace inner(w.dir, false);
-  const nlohmann::json base = base_config(config);
   SearchSpace space(config, kTunedSections);
   spdlog::info("tune: inner window {} .. {} ({} purchases of {} customers before it); {} settings to search",
                format_date(w.inner.val_start), format_date(w.inner.val_end), w.summary.value("purchases", 0),
