@@ -13,6 +13,7 @@
 #include "recommend/evaluate_stage.h"
 #include "recommend/index_stage.h"
 #include "tune/refit.h"
+#include "tune/train_model.h"
 #include "tune/tune_stage.h"
 
 namespace fr::cli {
@@ -87,7 +88,9 @@ void register_run(Cli& cli) {
     timed("train", [&] {
       TrainOptions o;
       o.force = force;
-      trained = run_train(ws, cli.config().section("train").get<TrainConfig>(), cli.threads(), o);
+      trained = train_model(ws, cli.config().section("train").get<TrainConfig>(),
+                            cli.config().section("recommend").get<RecommendConfig>(),
+                            cli.config().section("features").get<FeaturesConfig>(), cli.threads(), o);
       return trained.value("up_to_date", false);
     });
     timed("index", [&] {
@@ -107,7 +110,8 @@ void register_run(Cli& cli) {
       timed("refit", [&] {
         refitted = run_refit(ws, cli.config().section("train").get<TrainConfig>(),
                              cli.config().section("features").get<FeaturesConfig>(),
-                             cli.config().section("index").get<IndexConfig>(), cli.threads(), force);
+                             cli.config().section("index").get<IndexConfig>(),
+                             cli.config().section("recommend").get<RecommendConfig>(), cli.threads(), force);
         return refitted.value("up_to_date", false);
       });
     }

@@ -1,8 +1,11 @@
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "cli.h"
 #include "model/trainer.h"
 #include "tune/refit.h"
+#include "tune/train_model.h"
 
 namespace fr::cli {
 
@@ -36,7 +39,8 @@ void register_train(Cli& cli) {
     auto c = cli.config().section("train").get<TrainConfig>();
     if (refit) {
       auto s = run_refit(cli.workspace(), c, cli.config().section("features").get<FeaturesConfig>(),
-                         cli.config().section("index").get<IndexConfig>(), cli.threads(), force);
+                         cli.config().section("index").get<IndexConfig>(),
+                         cli.config().section("recommend").get<RecommendConfig>(), cli.threads(), force);
       if (s.value("up_to_date", false))
         std::cout << "the refitted model is up to date: " << s["workspace"].get<std::string>() << "\n";
       else
@@ -45,7 +49,8 @@ void register_train(Cli& cli) {
       return 0;
     }
     TrainOptions o{force, resume, stop_after, dump};
-    auto s = run_train(cli.workspace(), c, cli.threads(), o);
+    auto s = train_model(cli.workspace(), c, cli.config().section("recommend").get<RecommendConfig>(),
+                         cli.config().section("features").get<FeaturesConfig>(), cli.threads(), o);
     if (s.value("up_to_date", false)) {
       std::cout << "the model is up to date: " << s["model"].get<std::string>() << " (--force to train again)\n";
       return 0;
@@ -56,6 +61,13 @@ void register_train(Cli& cli) {
     }
     if (s.contains("dumped")) {
       std::cout << "inputs written to " << s["dumped"].get<std::string>() << "\n";
+      return 0;
+    }
+    if (s.contains("gbdt"))
+      std::cout << "GBDT ranker (gbdt): " << s["gbdt"]["rounds"] << " rounds on " << s["gbdt"]["rows"]
+                << " candidate rows in " << fmt::format("{:.1f}", s["gbdt"]["seconds"].get<double>()) << " s\n";
+    if (!s.contains("epochs")) {
+      std::cout << "the towers were up to date: " << s["model"].get<std::string>() << "\n";
       return 0;
     }
     std::cout << "trained " << s["epochs"] << " epochs\n";

@@ -86,6 +86,20 @@ namespace fr {
     any(), kModel, no_tune())                                                                                        \
   X(int64_t, candidates, 100, "Retrieval candidates per customer given to the ranker (and recall@N)",               \
     range(12, 100000), kModel, no_tune())                                                                            \
+  /* The gradient-boosted ranker (train.ranker = gbdt). */                                                          \
+  X(std::string, ranker, "gbdt",                                                                                     \
+    "neural: the BCE ranker on the towers' outputs; gbdt: XGBoost LambdaMART over the candidates' features",         \
+    choices({"neural", "gbdt"}), kModel, tune_choice({"neural", "gbdt"}))                                            \
+  X(int64_t, rank_weeks, 4, "GBDT: weeks of labels before the validation window (the last one stops it early)",    \
+    range(1, 52), kModel, tune_choice({2, 4, 6}))                                                                    \
+  X(int64_t, rank_customers, 20000, "GBDT: buyers per label week whose candidates it learns on (0 = all)",         \
+    at_least(0), kModel, no_tune())                                                                                  \
+  X(int64_t, gbdt_rounds, 300, "GBDT: boosting rounds, at most (early stopping on the last label week)",            \
+    range(1, 100000), kModel, no_tune())                                                                             \
+  X(std::string, gbdt_objective, "rank:ndcg", "GBDT: XGBoost objective (LambdaMART, pairwise, or pointwise)",       \
+    choices({"rank:ndcg", "rank:pairwise", "binary:logistic"}), kModel, tune_choice({"rank:ndcg", "binary:logistic"})) \
+  X(int64_t, gbdt_depth, 6, "GBDT: tree depth", range(1, 20), kModel, tune_choice({4, 6, 8}))                       \
+  X(double, gbdt_eta, 0.1, "GBDT: learning rate", range(1e-4, 1), kModel, tune_log_float(0.03, 0.3))               \
   X(int64_t, seed, 42, "Seed: the same seed gives the same losses", any(), kModel, no_tune())                       \
   X(std::string, policy, "model",                                                                                    \
     "What recommend and serve ship: model, repurchase_then_model or a baseline (tune picks it on the inner window)", \

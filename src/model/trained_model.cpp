@@ -4,6 +4,7 @@
 
 #include "core/artifact.h"
 #include "core/error.h"
+#include "model/candidate_features.h"
 #include "model/towers.h"
 #include "model/trainer.h"
 
@@ -14,6 +15,7 @@ struct TrainedModel::Impl {
   ModelShape shape;
   TwoStageModel model{nullptr};
   double temperature = 1;
+  std::unique_ptr<GbdtBooster> gbdt;
 };
 
 TrainedModel::TrainedModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -49,7 +51,15 @@ TrainedModel TrainedModel::load(const std::string& path, int threads) {
   if (impl->art.column<float>("retrieval_articles").size() !=
       size_t(impl->shape.tower.n_articles * (impl->shape.tower.dim + 1)))
     throw ArtifactError(path, "retrieval_articles does not match article_embeddings: train again");
+  if (impl->art.has(kGbdtSection))
+    impl->gbdt = std::make_unique<GbdtBooster>(
+        GbdtBooster::load(impl->art.column<uint8_t>(kGbdtSection), CandidateFeatures::dim(), path));
   return TrainedModel(std::move(impl));
+}
+
+const GbdtBooster* TrainedModel::gbdt() const { return impl_->gbdt.get(); }
+std::string TrainedModel::ranker() const {
+  return meta().value("train", nlohmann::json::object()).value("ranker", "neural");
 }
 
 void TrainedModel::set_compute_threads(int threads) { torch::set_num_threads(std::max(1, threads)); }

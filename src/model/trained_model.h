@@ -20,9 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "model/gbdt_booster.h"
 #include "model/inputs.h"
 
 namespace fr {
+
+/// model.frc's section with the gradient-boosted ranker (train.ranker = gbdt): XGBoost model
+/// bytes (gbdt_booster.h) over CandidateFeatures rows; meta "gbdt" holds its fit's figures.
+inline constexpr const char* kGbdtSection = "ranker.gbdt";
 
 class TrainedModel {
  public:
@@ -42,6 +47,10 @@ class TrainedModel {
   /// What recommend and serve ship (train.policy; recommend/policy.h): "model" unless tune
   /// found a ranking that beat the model on the inner window.
   std::string policy() const { return meta().value("train", nlohmann::json::object()).value("policy", "model"); }
+  /// train.ranker: "neural" or "gbdt".
+  std::string ranker() const;
+  /// The gradient-boosted ranker; nullptr when model.frc has none (yet).
+  const GbdtBooster* gbdt() const;
   /// [n_articles, dim]
   std::span<const float> article_embeddings() const;
   /// dim + 1, and [n_articles, dim + 1]: see the top of this file.

@@ -265,6 +265,9 @@ torch::Tensor Trainer::pair_scores(torch::Tensor qc, torch::Tensor ac, const std
   return s;
 }
 
+/// The neural ranker's mined pairs: the first three sources' defaults, as before there were more.
+constexpr SourceCounts kMinedSources = {0, 20, 20, 20, 0, 0, 0, 0};
+
 void Trainer::mine_hard_negatives(int64_t epoch) {
   // The ranker's pairs from the candidates of the rank window's buyers as of the window's first
   // day, as the recommender makes them (the retrieval model's top hard_pool, plus the other
@@ -292,8 +295,9 @@ void Trainer::mine_hard_negatives(int64_t epoch) {
       auto pos = t.of(i);
       positives += pos.size();
       CandidateList cand;
-      for (int64_t k = 0; k < pool; ++k) cand.add(int32_t(p[int64_t(i - from) * pool + k]), kSourceTower);
-      if (rank_as_of_) add_source_candidates(*rank_as_of_, t.customers[i], SourceCounts{}, cand);
+      for (int64_t k = 0; k < pool; ++k) cand.add(int32_t(p[int64_t(i - from) * pool + k]), 0, int32_t(k), 0.f);
+      if (rank_as_of_)
+        gather_candidates(*rank_as_of_, customer_view(*rank_as_of_, t.customers[i], {}, NAN), kMinedSources, cand);
       std::vector<int32_t> hits, misses;
       for (int32_t a : cand.articles()) (std::binary_search(pos.begin(), pos.end(), a) ? hits : misses).push_back(a);
       found += hits.size();
@@ -538,7 +542,9 @@ nlohmann::json Trainer::run(const TrainOptions& o) {
       save_checkpoint();
     }
   }
-  if (st_.phase == "rank") {
+  // train.ranker = gbdt: the neural ranker is not trained in staged mode (recommend/gbdt_fit.h
+  // fits the booster on the exported towers instead).
+  if (st_.phase == "rank" && c_.ranker == "neural") {
     while (st_.epoch < c_.rank_epochs) {
       if (st_.epoch == 0 && st_.batch == 0 && !st_.hard_mined) {
         mine_hard_negatives(0);

@@ -209,6 +209,15 @@ nlohmann::json run_evaluate(const Workspace& ws, const EvaluateConfig& c, const 
   report["candidates"]["recall"]["all"] = all.source_recall[0] / n;
   for (size_t k = 0; k < kSourceNames.size(); ++k)
     report["candidates"]["recall"][kSourceNames[k]] = all.source_recall[1 + k] / n;
+  report["ranker"] = {{"kind", model.ranker()}};
+  if (model.meta().contains("gbdt")) {
+    const auto& g = model.meta()["gbdt"];
+    report["ranker"]["gbdt"] = {{"rounds", g["rounds"]},
+                                {"rows", g["rows"]},
+                                {"weeks", g["weeks"]},
+                                {"importance", g["importance"]},
+                                {"seconds", g["seconds"]}};
+  }
   report["sampled"] = {{"negatives_per_positive", c.sampled_negatives},
                        {"note", "each purchase against random negatives; not comparable with full-catalogue figures"},
                        {"model", all.sampled.result()}};

@@ -18,6 +18,14 @@ namespace fr {
     range(0, 1000), kModel, tune_choice({0, 10, 20, 40}))                                                            \
   X(int64_t, popular, 20, "Candidates from last week's best sellers in the customer's age bucket", range(0, 200),   \
     kModel, tune_choice({0, 10, 20, 40}))                                                                            \
+  X(int64_t, same_product, 10, "Candidates of the same products (other colours) as the customer's recent articles", \
+    range(0, 1000), kModel, tune_choice({0, 10, 20}))                                                                \
+  X(int64_t, trending, 10, "Candidates whose last-7-day sales grew most against the 7 days before", range(0, 200),  \
+    kModel, tune_choice({0, 10, 20}))                                                                                \
+  X(int64_t, similar_pictures, 10, "Candidates with pictures like the customer's recent articles'",                 \
+    range(0, 1000), kModel, tune_choice({0, 10, 20}))                                                                \
+  X(int64_t, department, 10, "Candidates among last week's best sellers of the customer's favourite departments",    \
+    range(0, 150), kModel, tune_choice({0, 10, 20}))                                                                 \
   X(bool, exclude_bought, false, "Drop articles the customer bought before the as-of day", any(), kModel,          \
     tune_choice({false, true}))                                                                                      \
   X(std::string, index_params, "", "FAISS search parameters, e.g. efSearch=128", any(), kRun, no_tune())

@@ -1,23 +1,34 @@
 #include "recommend/recommender.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "model/candidate_features.h"
 #include "recommend/policy.h"
 
 namespace fr {
 
-void validate(const RecommendConfig& c) {
-  check_settings(settings_table(&c), nlohmann::json(c));
-  static_assert(AsOfData::kListLength == 200, "recommend.popular's range says 200");
-  if (c.tower + c.repurchase + c.co_purchase + c.popular < c.k)
-    throw UsageError("recommend.tower: the candidate sources together must give at least k articles");
+SourceCounts source_counts(const RecommendConfig& c) {
+  const nlohmann::json j = c;
+  SourceCounts n{};
+  for (size_t s = 0; s < kSourceCount; ++s) n[s] = j.at(kSourceSettings[s]).get<int64_t>();
+  return n;
 }
 
-Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c)
-    : model_(model), index_(index), data_(data), c_(std::move(c)) {
+void validate(const RecommendConfig& c) {
+  check_settings(settings_table(&c), nlohmann::json(c));
+  static_assert(AsOfData::kListLength == 200, "recommend.popular's and trending's ranges say 200");
+  int64_t total = 0;
+  for (int64_t n : source_counts(c)) total += n;
+  if (total < c.k) throw UsageError("recommend.tower: the candidate sources together must give at least k articles");
+}
+
+Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c,
+                         bool towers_only)
+    : model_(model), index_(index), data_(data), c_(std::move(c)), counts_(source_counts(c_)) {
   validate(c_);
   history_ = model.meta().at("history").get<int64_t>();
   policy_ = model.policy();
@@ -28,6 +39,11 @@ Recommender::Recommender(const TrainedModel& model, const ItemIndex& index, cons
                                          " articles): run fashionrec index --force");
   if (model.n_articles() != data.dataset().n_articles())
     throw ArtifactError("model.frc", "made for another dataset: run fashionrec train --force");
+  gbdt_ = model.ranker() == "gbdt" ? model.gbdt() : nullptr;
+  if (model.ranker() == "gbdt" && !gbdt_ && !towers_only)
+    throw ArtifactError("model.frc",
+                        "train.ranker is gbdt but the file has no booster (train was stopped before "
+                        "its fit): run fashionrec train");
 }
 
 std::vector<float> Recommender::embed(std::span<const int32_t> customers) const {
@@ -50,6 +66,21 @@ std::vector<float> Recommender::embed(std::span<const int32_t> customers) const 
 
 std::vector<float> Recommender::score(int32_t customer, std::span<const float> emb,
                                       std::span<const int32_t> articles) const {
+  if (gbdt_) {
+    // Given articles, found by no source: the booster scores them from the rest of their row.
+    CandidateSet s;
+    s.view = customer_view(data_, customer, {}, data_.dataset().age[size_t(customer)]);
+    for (int32_t a : articles) s.list.add(a, 0, -1, 0.f);  // rank -1: not found by the index (NaN)
+    for (int32_t a : s.list.articles()) s.tower_score.push_back(model_.retrieval_score(emb, a));
+    std::vector<float> x;
+    CandidateFeatures::compute(data_, s.view, s.list, s.tower_score, x);
+    std::vector<float> u = gbdt_->predict(x, s.list.size());
+    std::unordered_map<int32_t, float> by;  // an article given twice gets its score twice
+    for (size_t i = 0; i < u.size(); ++i) by[s.list.articles()[i]] = 1.f / (1.f + std::exp(-u[i]));
+    std::vector<float> p;
+    for (int32_t a : articles) p.push_back(by.at(a));
+    return p;
+  }
   return score(customer, {}, data_.dataset().age[size_t(customer)], emb, articles);
 }
 
@@ -70,21 +101,58 @@ std::vector<float> Recommender::score(int32_t customer, std::span<const PairFeat
   return model_.rank(ce, ae, pair, score);
 }
 
-void Recommender::finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session,
-                         float age, std::span<const float> emb) const {
+void Recommender::add_tower(const SearchResult& found, size_t q, CandidateSet& out) const {
+  for (int64_t j = 0; j < found.k; ++j) {
+    int64_t a = found.labels[q * size_t(found.k) + size_t(j)];
+    if (a < 0) continue;
+    out.retrieval.push_back(int32_t(a));
+    out.list.add(int32_t(a), 0, int32_t(j), 0.f);
+  }
+}
+
+void Recommender::complete(CandidateSet& s, std::span<const float> emb) const {
+  gather_candidates(data_, s.view, counts_, s.list);
   if (c_.exclude_bought) {
-    std::vector<int32_t> bought(session.begin(), session.end());
-    if (customer >= 0)
-      for (uint32_t row : data_.purchases(customer)) bought.push_back(data_.dataset().tx_article[row]);
+    std::vector<int32_t> bought;
+    for (auto& p : s.view.purchases) bought.push_back(p.article);
     std::sort(bought.begin(), bought.end());
     auto keep = [&](int32_t a) { return !std::binary_search(bought.begin(), bought.end(), a); };
-    cand.filter(keep);
-    std::erase_if(r.retrieval, [&](int32_t a) { return !keep(a); });
+    s.list.filter(keep);
+    std::erase_if(s.retrieval, [&](int32_t a) { return !keep(a); });
   }
-  std::vector<PairFeaturizer::SessionItem> items;
-  for (int32_t a : session) items.push_back({a, data_.pairs().mean_price(a)});
-  std::vector<float> p = score(customer, items, age, emb, cand.articles());
-  for (size_t j = 0; j < cand.size(); ++j) r.candidates.push_back({cand.articles()[j], p[j], cand.sources()[j]});
+  s.tower_score.resize(s.list.size());
+  for (size_t i = 0; i < s.list.size(); ++i) s.tower_score[i] = model_.retrieval_score(emb, s.list.articles()[i]);
+}
+
+std::vector<CandidateSet> Recommender::candidates(std::span<const int32_t> customers, std::vector<float>& emb) const {
+  std::vector<CandidateSet> out(customers.size());
+  if (customers.empty()) return out;
+  const size_t dim = size_t(model_.dim());
+  emb = embed(customers);
+  SearchResult found = index_.search(model_.retrieval_queries(emb, true), c_.tower);
+  for (size_t q = 0; q < customers.size(); ++q) {
+    const int32_t cu = customers[q];
+    out[q].view = customer_view(data_, cu, {}, data_.dataset().age[size_t(cu)]);
+    add_tower(found, q, out[q]);
+    complete(out[q], std::span<const float>(emb).subspan(q * dim, dim));
+  }
+  return out;
+}
+
+void Recommender::rank(Recommendation& r, CandidateSet& s, std::span<const float> emb) const {
+  r.retrieval = std::move(s.retrieval);
+  std::vector<float> p;
+  if (gbdt_) {
+    std::vector<float> x;
+    CandidateFeatures::compute(data_, s.view, s.list, s.tower_score, x);
+    p = gbdt_->predict(x, s.list.size());
+    for (float& v : p) v = 1.f / (1.f + std::exp(-v));  // margins to (0, 1), same order
+  } else {
+    std::vector<PairFeaturizer::SessionItem> items;
+    for (int32_t a : s.view.session) items.push_back({a, data_.pairs().mean_price(a)});
+    p = score(s.view.customer, items, s.view.age, emb, s.list.articles());
+  }
+  for (size_t j = 0; j < s.list.size(); ++j) r.candidates.push_back({s.list.articles()[j], p[j], s.list.sources()[j]});
   std::stable_sort(r.candidates.begin(), r.candidates.end(),
                    [](const ScoredArticle& x, const ScoredArticle& y) { return x.score > y.score; });
 }
@@ -140,24 +208,13 @@ std::vector<Recommendation> Recommender::recommend(std::span<const int32_t> cust
       out[i].candidates.push_back({pop[j], 0.f, kSourcePopular});
   }
   if (known.empty()) return out;
-  const int64_t dim = model_.dim();
-  std::vector<float> emb = embed(known);
-  SearchResult found = index_.search(model_.retrieval_queries(emb, true), c_.tower);
-
+  const size_t dim = size_t(model_.dim());
+  std::vector<float> emb;
+  std::vector<CandidateSet> sets = candidates(known, emb);
   for (size_t q = 0; q < known.size(); ++q) {
     Recommendation& r = out[known_at[q]];
-    const int32_t cu = known[q];
-    CandidateList cand;
-    for (int64_t j = 0; j < found.k; ++j) {
-      int64_t a = found.labels[size_t(int64_t(q) * found.k + j)];
-      if (a < 0) continue;
-      r.retrieval.push_back(int32_t(a));
-      cand.add(int32_t(a), kSourceTower);
-    }
-    add_source_candidates(data_, cu, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
-    finish(r, cand, cu, {}, data_.dataset().age[size_t(cu)],
-           std::span<const float>(emb).subspan(q * size_t(dim), size_t(dim)));
-    apply_policy(r, cu);
+    rank(r, sets[q], std::span<const float>(emb).subspan(q * dim, dim));
+    apply_policy(r, known[q]);
   }
   if (embeddings) *embeddings = std::move(emb);
   return out;
@@ -194,24 +251,11 @@ Recommendation Recommender::recommend(const CustomerProfile& p) const {
 
   Recommendation r;
   r.customer = p.customer;
-  CandidateList cand;
-  SearchResult found = index_.search(model_.retrieval_queries(emb, true), c_.tower);
-  for (int64_t a : found.labels)
-    if (a >= 0) r.retrieval.push_back(int32_t(a)), cand.add(int32_t(a), kSourceTower);
-  std::vector<int32_t> recent;
-  for (auto it = p.session.rbegin(); it != p.session.rend() && recent.size() < 5; ++it)
-    if (std::find(recent.begin(), recent.end(), *it) == recent.end()) recent.push_back(*it);
-  for (int32_t a : recent) cand.add(a, kSourceRepurchase);
-  if (p.customer >= 0) {
-    add_source_candidates(data_, p.customer, {c_.repurchase, c_.co_purchase, c_.popular}, cand);
-  } else {
-    for (size_t rank = 0; rank < 3; ++rank)
-      for (int32_t a : recent)
-        if (auto list = data_.co_bought(a); rank < list.size()) cand.add(list[rank], kSourceCoPurchase);
-    const auto& pop = data_.age_popular_for(p.age);
-    for (size_t j = 0; j < std::min(pop.size(), size_t(c_.popular)); ++j) cand.add(pop[j], kSourcePopular);
-  }
-  finish(r, cand, p.customer, p.session, p.age, emb);
+  CandidateSet set;
+  set.view = customer_view(data_, p.customer, p.session, p.age);
+  add_tower(index_.search(model_.retrieval_queries(emb, true), c_.tower), 0, set);
+  complete(set, emb);
+  rank(r, set, emb);
   return r;
 }
 

@@ -1,14 +1,14 @@
 #pragma once
 // Recommender: two-stage recommendations for customers as of an AsOfData's day.
-//   1. Candidates from four sources, each remembered per candidate (a bit mask):
-//      the towers (the customer embedding's top `tower` articles in the index), repurchase
-//      (the customer's past articles, time-decayed), co-purchase (bought on the same day as
-//      the customer's last 5 distinct articles) and popular (last week's best sellers in the
-//      customer's age bucket).
-//   2. The ranker scores the union (customer embedding, article embedding, pair features).
+//   1. Candidates (model/candidates.h): the towers (the customer embedding's top `tower`
+//      articles in the index), then every registered source with its [recommend] count, each
+//      remembered per candidate (bit mask, rank, score). Known customers, sessions POSTed to the
+//      server and customers with no history all go through the same sources.
+//   2. The ranker scores them: the gradient-boosted one over CandidateFeatures rows
+//      (train.ranker = gbdt), or the neural one (customer embedding, article embedding, pair
+//      features, retrieval score).
 //   3. Candidates are returned best first; the first k are the recommendation.
-// A customer with no purchases gets the tower from their metadata and age-bucket popularity; an
-// unknown customer (-1) gets last week's best sellers, unranked.
+// An unknown customer (-1) gets last week's best sellers, unranked.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -36,6 +36,17 @@ struct Recommendation {
   bool fallback = false;                  ///< unknown customer: popularity only
 };
 
+/// One customer's candidates before ranking.
+struct CandidateSet {
+  CustomerView view;
+  CandidateList list;
+  std::vector<float> tower_score;  ///< [list.size()] the towers' score of each candidate
+  std::vector<int32_t> retrieval;  ///< the towers' candidates in index order
+};
+
+/// The candidate count of each source (by source index) from [recommend].
+SourceCounts source_counts(const RecommendConfig& c);
+
 /// A customer described by a request rather than (only) by the data (POST /v1/recommendations).
 struct CustomerProfile {
   int32_t customer = -1;         ///< dense id when known (their purchases count too), else -1
@@ -47,8 +58,10 @@ struct CustomerProfile {
 
 class Recommender {
  public:
-  /// The references must outlive the Recommender.
-  Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c);
+  /// The references must outlive the Recommender. towers_only: a model whose GBDT ranker is
+  /// not fitted yet is accepted, for candidates() only (the fit itself).
+  Recommender(const TrainedModel& model, const ItemIndex& index, const AsOfData& data, RecommendConfig c,
+              bool towers_only = false);
   const RecommendConfig& config() const { return c_; }
   const AsOfData& data() const { return data_; }
   const TrainedModel& model() const { return model_; }
@@ -66,24 +79,31 @@ class Recommender {
   /// customer's purchases; session articles join the repurchase and co-purchase sources and the
   /// pair features.
   Recommendation recommend(const CustomerProfile& p) const;
+  /// Known customers' candidates, unranked; emb receives their embeddings [n, dim].
+  std::vector<CandidateSet> candidates(std::span<const int32_t> customers, std::vector<float>& emb) const;
   /// Customer embeddings [n, dim] as of the data's day (known customers only).
   std::vector<float> embed(std::span<const int32_t> customers) const;
-  /// Ranker probabilities of articles for one known customer with embedding emb [dim].
+  /// Ranker probabilities of articles for one known customer with embedding emb [dim] (the
+  /// GBDT's when the model has one: the articles' rows then carry no source ranks).
   std::vector<float> score(int32_t customer, std::span<const float> emb, std::span<const int32_t> articles) const;
   /// The same with session purchases and an age (customer -1: no purchases in the data).
   std::vector<float> score(int32_t customer, std::span<const PairFeaturizer::SessionItem> session, float age,
                            std::span<const float> emb, std::span<const int32_t> articles) const;
 
  private:
-  /// Drops bought articles (with exclude_bought), scores the candidates, sorts them into r.
-  void finish(Recommendation& r, CandidateList& cand, int32_t customer, std::span<const int32_t> session, float age,
-              std::span<const float> emb) const;
+  void add_tower(const SearchResult& found, size_t q, CandidateSet& out) const;
+  /// The registered sources, exclude_bought, and the tower score of every candidate.
+  void complete(CandidateSet& s, std::span<const float> emb) const;
+  /// Scores s's candidates into r, best first.
+  void rank(Recommendation& r, CandidateSet& s, std::span<const float> emb) const;
   /// Reorders r by the model's policy (recommend/policy.h); "model" leaves it as ranked.
   void apply_policy(Recommendation& r, int32_t customer) const;
   const TrainedModel& model_;
   const ItemIndex& index_;
   const AsOfData& data_;
   RecommendConfig c_;
+  SourceCounts counts_;
+  const GbdtBooster* gbdt_ = nullptr;
   int64_t history_ = 0;
   double half_life_ = 30;
   std::string policy_ = "model";

@@ -121,6 +121,24 @@ std::string write_report(const std::string& dir, const nlohmann::json& report, c
   for (auto& [k, v] : s["model"].items())
     if (v.is_number_float()) md << "| " << k << " | " << fmt4(v.get<double>()) << " |\n";
   md << "\n## Training\n\n![training](training_curves.svg)\n";
+  if (report.contains("ranker") && report["ranker"].contains("gbdt")) {
+    const auto& g = report["ranker"]["gbdt"];
+    md << "\n## The gradient-boosted ranker\n\n"
+       << g["rounds"] << " rounds on " << g["rows"]
+       << " candidate rows of these label weeks (candidates gathered as of each week's first day):\n\n"
+       << "| week from | buyers | groups | rows | candidates' recall |\n|---|---|---|---|---|\n";
+    for (auto& w : g["weeks"])
+      md << "| " << w["from"].get<std::string>() << " | " << w["buyers"] << " | " << w["customers"] << " | "
+         << w["rows"] << " | " << fmt4(w["candidate_recall"].get<double>()) << " |\n";
+    std::vector<std::pair<std::string, double>> bars;
+    for (auto& e : g["importance"]) {
+      if (bars.size() >= 20) break;
+      bars.emplace_back(e[0].get<std::string>(), e[1].get<double>());
+    }
+    write_file_atomic(dir + "/ranker_importance.svg",
+                      svg_bar_chart("The GBDT ranker's features by total gain (top 20)", "gain", bars));
+    md << "\n![importance](ranker_importance.svg)\n";
+  }
   if (report.contains("tune")) {
     const auto& t = report["tune"];
     std::vector<std::pair<std::string, double>> trial_bars;

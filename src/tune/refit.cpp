@@ -13,6 +13,7 @@
 #include "model/trained_model.h"
 #include "model/trainer.h"
 #include "recommend/index_stage.h"
+#include "tune/train_model.h"
 
 namespace fs = std::filesystem;
 namespace fr {
@@ -33,7 +34,7 @@ std::pair<int64_t, int64_t> kept_epochs(const TrainedModel& m) {
 }  // namespace
 
 nlohmann::json run_refit(const Workspace& ws, const TrainConfig& c, const FeaturesConfig& fc, const IndexConfig& ic,
-                         int threads, bool force) {
+                         const RecommendConfig& rec, int threads, bool force) {
   if (ws.entry(kModelArtifact).is_null())
     throw UsageError("train --refit needs a trained model first (fashionrec train): it takes its epochs");
   TrainedModel main = TrainedModel::load(ws.path(kModelFile));
@@ -56,7 +57,7 @@ nlohmann::json run_refit(const Workspace& ws, const TrainConfig& c, const Featur
   o.force = force;
   spdlog::info("refit: {} retrieval and {} ranking epochs (the main model's best) on every purchase", rc.epochs,
                rc.rank_epochs);
-  nlohmann::json s = run_train(refit, rc, threads, o);
+  nlohmann::json s = train_model(refit, rc, rec, fc, threads, o);
   run_index(refit, ic, threads, force);
   s["workspace"] = refit.dir();
   s["refit_epochs"] = {{"retrieval", rc.epochs}, {"rank", rc.rank_epochs}};

@@ -25,7 +25,7 @@ inline constexpr const char* kRefitFolder = "refit";
 
 /// Trains the refit model (and its index) from the workspace's trained model. Needs model.frc.
 nlohmann::json run_refit(const Workspace& ws, const TrainConfig& c, const FeaturesConfig& fc, const IndexConfig& ic,
-                         int threads, bool force);
+                         const RecommendConfig& rec, int threads, bool force);
 
 /// The refit workspace when its model is up to date with the workspace's (same dataset, same
 /// settings), else nullopt.

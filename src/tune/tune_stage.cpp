@@ -21,6 +21,7 @@
 #include "recommend/policy.h"
 #include "tune/inner_window.h"
 #include "tune/search.h"
+#include "tune/train_model.h"
 #include "tune/tune_config.h"
 
 namespace fr {
@@ -93,7 +94,7 @@ Trial run_trial(const Workspace& inner, const nlohmann::json& base, const nlohma
   TrainOptions o;
   o.force = true;
   o.checkpoints = false;
-  auto trained = run_train(inner, train, threads, o);
+  auto trained = train_model(inner, train, rc, cfg["features"].get<FeaturesConfig>(), threads, o);
   run_index(inner, ic, threads, true);
   EvaluateConfig ec;
   ec.ks = {12};

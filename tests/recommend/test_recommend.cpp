@@ -10,10 +10,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/artifact.h"
 #include "core/workspace.h"
 #include "data/dataset.h"
 #include "features/split.h"
 #include "model/as_of_data.h"
+#include "model/candidate_features.h"
+#include "model/trained_model.h"
 #include "model/trainer.h"
 #include "recommend/index_stage.h"
 #include "recommend/recommender.h"
@@ -173,6 +176,57 @@ TEST(Recommend, CandidatesKeepTheirSourcesAndExcludeBoughtWorks) {
   for (size_t i = 0; i < cust.size(); ++i)
     for (uint32_t row : data.purchases(cust[i]))
       for (auto& a : recs2[i].candidates) EXPECT_NE(a.article, d.tx_article[row]);
+}
+
+TEST(Recommend, TheGbdtRankerRoundTripsThroughModelFrc) {
+  // run's defaults fit the gradient-boosted ranker: its booster is a section of model.frc, and
+  // the booster loaded from it is the one that was written (same bytes, same scores).
+  const Tiny& t = tiny();
+  Workspace ws(t.ws, false);
+  TrainedModel model = TrainedModel::load(ws.path(kModelFile));
+  ASSERT_EQ(model.ranker(), "gbdt");
+  ASSERT_NE(model.gbdt(), nullptr);
+  Artifact a = Artifact::open(ws.path(kModelFile), kModelArtifact, kModelVersion);
+  auto stored = a.column<uint8_t>(kGbdtSection);
+  EXPECT_EQ(model.gbdt()->save(), std::vector<uint8_t>(stored.begin(), stored.end()));
+  GbdtBooster again = GbdtBooster::load(stored, CandidateFeatures::dim(), "model.frc");
+  std::vector<float> rows(7 * CandidateFeatures::dim());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i % 5 == 0 ? std::nanf("") : float(i % 13) * 0.37f;
+  EXPECT_EQ(again.predict(rows, 7), model.gbdt()->predict(rows, 7));
+  const auto& g = a.meta().at("gbdt");
+  EXPECT_GE(g["rounds"].get<int64_t>(), 1);
+  EXPECT_EQ(g["weeks"].size(), 4u);
+  // The report has its features' importance and the fit's weeks.
+  std::string md = test::read_file(t.ws + "/reports/first/report.md");
+  EXPECT_NE(md.find("gradient-boosted ranker"), std::string::npos);
+  EXPECT_EQ(test::read_file(t.ws + "/reports/first/ranker_importance.svg").rfind("<svg", 0), 0u);
+  // The label towers were trained before the first label week, in a workspace of their own.
+  TrainedModel towers = TrainedModel::load(t.ws + "/gbdt-towers/model.frc");
+  EXPECT_LE(towers.meta().at("as_of_day").get<int32_t>(), model.meta().at("as_of_day").get<int32_t>() - 28);
+  // A model whose booster was lost (a run killed between the towers and the fit) is refused
+  // by the recommender with a clear message, and `train` fits the booster alone.
+  test::TempDir copy;
+  std::filesystem::copy(t.ws, copy / "ws", std::filesystem::copy_options::recursive);
+  {
+    Artifact m = Artifact::open(copy / "ws/model.frc", kModelArtifact, kModelVersion);
+    ArtifactWriter w(copy / "ws/model.frc", kModelArtifact, kModelVersion);
+    for (auto& name : m.section_names()) {
+      if (name == kGbdtSection) continue;
+      auto [type, raw] = m.raw_section(name);
+      w.add_raw(name, type, std::span(&raw, 1));
+    }
+    w.set_meta(m.meta());
+    Workspace cw(copy / "ws", false);
+    auto e = cw.entry(kModelArtifact);
+    cw.record(kModelArtifact, kModelFile, kModelArtifact, kModelVersion, w.commit(1), e["config"], e["inputs"]);
+  }
+  auto r = test::run_cli("-w " + copy / "ws" + " recommend --customer x --as-of validation");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("no booster"), std::string::npos) << r.out;
+  r = test::run_cli("-w " + copy / "ws" + " train");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("gbdt"), std::string::npos) << r.out;
+  EXPECT_NE(TrainedModel::load(copy / "ws/model.frc").gbdt(), nullptr);
 }
 
 TEST(Recommend, DamagedIndexIsAClearError) {

@@ -1,0 +1,39 @@
+// Same product: other colours of products the customer bought (the same product_code), for the
+// last 10 distinct articles, round-robin, each product's best sellers of the last 28 days first.
+// The score is the article's 28-day sales.
+#include <algorithm>
+
+#include "model/candidates.h"
+
+namespace fr {
+namespace {
+
+struct SameProduct : CandidateSource {
+  void propose(const AsOfData& data, const CustomerView& c, size_t n, std::vector<Proposal>& out) const override {
+    const std::vector<int32_t> recent = c.recent(10);
+    std::vector<std::span<const int32_t>> lists;
+    for (int32_t a : recent) lists.push_back(data.same_product(a));
+    for (size_t rank = 0; out.size() < n; ++rank) {
+      bool any = false;
+      for (size_t i = 0; i < recent.size() && out.size() < n; ++i) {
+        if (rank >= lists[i].size()) continue;
+        any = true;
+        const int32_t b = lists[i][rank];
+        if (std::find(recent.begin(), recent.end(), b) != recent.end()) continue;
+        bool seen = false;
+        for (auto& p : out) seen = seen || p.article == b;
+        if (!seen) out.push_back({b, data.sales_28d(b)});
+      }
+      if (!any) break;
+    }
+  }
+};
+
+}  // namespace
+
+const CandidateSource& same_product_source() {
+  static const SameProduct s;
+  return s;
+}
+
+}  // namespace fr
