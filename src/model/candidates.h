@@ -106,6 +106,27 @@ class CandidateList {
   std::vector<std::array<float, kSourceCount>> scores_;
 };
 
+/// Round-robin over ranked lists (rank 0 of each, then rank 1, ...) until n proposals: an
+/// article already proposed, or one for which skip(article) is true, is passed over;
+/// score(list, rank, article) is its Proposal score. The shape of several sources.
+template <class Skip, class Score>
+void round_robin(const std::vector<std::span<const int32_t>>& lists, size_t n, Skip skip, Score score,
+                 std::vector<Proposal>& out) {
+  for (size_t rank = 0; out.size() < n; ++rank) {
+    bool any = false;
+    for (size_t i = 0; i < lists.size() && out.size() < n; ++i) {
+      if (rank >= lists[i].size()) continue;
+      any = true;
+      const int32_t a = lists[i][rank];
+      if (skip(a)) continue;
+      bool seen = false;
+      for (auto& p : out) seen = seen || p.article == a;
+      if (!seen) out.push_back({a, score(i, rank, a)});
+    }
+    if (!any) break;
+  }
+}
+
 /// Adds every registered source's proposals (sources 1..) for a customer.
 void gather_candidates(const AsOfData& data, const CustomerView& c, const SourceCounts& n, CandidateList& out);
 

@@ -8,15 +8,11 @@ namespace {
 
 struct CoPurchase : CandidateSource {
   void propose(const AsOfData& data, const CustomerView& c, size_t n, std::vector<Proposal>& out) const override {
-    const std::vector<int32_t> recent = c.recent(5);
-    for (size_t rank = 0; rank < AsOfData::kCoBought && out.size() < n; ++rank)
-      for (int32_t a : recent) {
-        auto list = data.co_bought(a);
-        if (rank >= list.size() || out.size() >= n) continue;
-        bool seen = false;
-        for (auto& p : out) seen = seen || p.article == list[rank];
-        if (!seen) out.push_back({list[rank], 1.f / float(1 + rank)});
-      }
+    std::vector<std::span<const int32_t>> lists;
+    for (int32_t a : c.recent(5)) lists.push_back(data.co_bought(a));
+    round_robin(
+        lists, n, [](int32_t) { return false; }, [](size_t, size_t rank, int32_t) { return 1.f / float(1 + rank); },
+        out);
   }
 };
 

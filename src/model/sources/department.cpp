@@ -25,18 +25,11 @@ struct Department : CandidateSource {
     for (auto& [dept, w] : weight) fav.emplace_back(-w, dept);
     std::sort(fav.begin(), fav.end());
     if (fav.size() > 3) fav.resize(3);
-    for (size_t rank = 0; rank < AsOfData::kDepartmentList && out.size() < n; ++rank) {
-      bool any = false;
-      for (auto& [w, dept] : fav) {
-        const auto& list = data.department_popular(dept);
-        if (rank >= list.size() || out.size() >= n) continue;
-        any = true;
-        bool seen = false;
-        for (auto& p : out) seen = seen || p.article == list[rank];
-        if (!seen) out.push_back({list[rank], float(-w / total)});
-      }
-      if (!any) break;
-    }
+    std::vector<std::span<const int32_t>> lists;
+    for (auto& f : fav) lists.push_back(data.department_popular(f.second));
+    round_robin(
+        lists, n, [](int32_t) { return false; },
+        [&](size_t i, size_t, int32_t) { return float(-fav[i].first / total); }, out);
   }
 };
 

@@ -13,19 +13,9 @@ struct SameProduct : CandidateSource {
     const std::vector<int32_t> recent = c.recent(10);
     std::vector<std::span<const int32_t>> lists;
     for (int32_t a : recent) lists.push_back(data.same_product(a));
-    for (size_t rank = 0; out.size() < n; ++rank) {
-      bool any = false;
-      for (size_t i = 0; i < recent.size() && out.size() < n; ++i) {
-        if (rank >= lists[i].size()) continue;
-        any = true;
-        const int32_t b = lists[i][rank];
-        if (std::find(recent.begin(), recent.end(), b) != recent.end()) continue;
-        bool seen = false;
-        for (auto& p : out) seen = seen || p.article == b;
-        if (!seen) out.push_back({b, data.sales_28d(b)});
-      }
-      if (!any) break;
-    }
+    round_robin(
+        lists, n, [&](int32_t b) { return std::find(recent.begin(), recent.end(), b) != recent.end(); },
+        [&](size_t, size_t, int32_t b) { return data.sales_28d(b); }, out);
   }
 };
 
